@@ -1,0 +1,91 @@
+//! The command line, declared with clap derive and nothing else. Values are resolved into
+//! settings (flag > `LYNX_*` environment > lynx.toml > default) by each command.
+
+use crate::lint::render::Format;
+use crate::project::FileKind;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lynx",
+    version,
+    about = "Scaffold, lint, serve, observe and load-test MCP tools.",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Use this lynx.toml instead of searching upward from the files or the working directory.
+    #[arg(long, global = true, env = "LYNX_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// When to colour output (`auto` honours NO_COLOR and whether output is a terminal).
+    #[arg(long, global = true, env = "LYNX_COLOR", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact
+    /// line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line.
+    #[command(name = "tool:validate", visible_alias = "validate")]
+    ToolValidate(ValidateArgs),
+
+    /// Print the JSON Schema of a file kind (what editors use for completion and hover).
+    Schema(SchemaArgs),
+
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files, folders or globs to check (default: the whole project around the working
+    /// directory).
+    #[arg(value_name = "PATHS")]
+    pub paths: Vec<PathBuf>,
+
+    /// Another way to name a path to check (repeatable).
+    #[arg(long = "path", value_name = "PATH")]
+    pub path: Vec<PathBuf>,
+
+    /// Treat every given file as this kind instead of guessing from its name and place.
+    #[arg(long, value_enum)]
+    pub kind: Option<FileKind>,
+
+    /// Output format.
+    #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml.
+    #[arg(long, env = "LYNX_STRICT", num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub strict: Option<bool>,
+
+    /// List the rules with their default severity and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema to print.
+    #[arg(value_enum)]
+    pub kind: FileKind,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
