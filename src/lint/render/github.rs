@@ -21,7 +21,10 @@ pub(super) fn render(files: &[SourceFile], diagnostics: &[Diagnostic]) -> String
         };
         let mut properties = Vec::new();
         if source(files, d.file).is_some() {
-            properties.push(format!("file={}", escape_property(&slash_path(files, d.file))));
+            properties.push(format!(
+                "file={}",
+                escape_property(&slash_path(files, d.file))
+            ));
         }
         if let Some(r) = diagnostic_region(files, d) {
             properties.push(format!("line={}", r.start.line));
@@ -29,7 +32,10 @@ pub(super) fn render(files: &[SourceFile], diagnostics: &[Diagnostic]) -> String
             properties.push(format!("endLine={}", r.end.line));
             properties.push(format!("endColumn={}", r.end.column));
         }
-        properties.push(format!("title={}", escape_property(&format!("lynx({})", d.rule))));
+        properties.push(format!(
+            "title={}",
+            escape_property(&format!("lynx({})", d.rule))
+        ));
 
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
@@ -113,7 +119,7 @@ mod tests {
     #[test]
     fn file_level_finding_has_no_line() {
         let out = fixture::render(Format::Github);
-        let io = out.lines().find(|l| l.contains("lynx(io)")).unwrap();
-        assert!(io.starts_with("::error file=tools/broken.yaml,title=lynx(io)::"));
+        let io = out.lines().find(|l| l.contains("lynx(io-error)")).unwrap();
+        assert!(io.starts_with("::error file=tools/broken.yaml,title=lynx(io-error)::"));
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! error[schema]: unknown parameter type `strin`
-//!  --> tools/echo.yaml:7:39
+//!  --> tools/echo.yaml:7:37
 //!   |
 //! 7 |   lang: {default: "français", type: strin}
 //!   |                                     ^^^^^
@@ -299,7 +299,11 @@ mod tests {
         opts.color = true;
         let colored = super::render(&files, &diagnostics, &summary, &opts);
         assert!(colored.contains("\x1b["));
-        assert!(colored.trim_end().ends_with("4 errors, 1 warning, 1 info in 3 files\x1b[0m"));
+        assert!(
+            colored
+                .trim_end()
+                .ends_with("4 errors, 1 warning, 1 info in 3 files\x1b[0m")
+        );
     }
 
     /// The `-->` header agrees with the other formats' `line:col` (character columns), for every
@@ -328,9 +332,7 @@ mod tests {
     #[test]
     fn end_of_file_after_line_break_is_on_the_empty_last_line() {
         let out = fixture::render(Format::Human);
-        assert!(out.contains(
-            " --> tools/echo.yaml:9:1\n  |\n8 | tags: [demo,\n9 |\n  | ^\n"
-        ));
+        assert!(out.contains(" --> tools/echo.yaml:9:1\n  |\n8 | tags: [demo,\n9 |\n  | ^\n"));
     }
 
     #[test]
@@ -365,8 +367,11 @@ mod tests {
     fn near_related_span_shares_the_snippet() {
         let text = "a: 1\nb: 2\na: 3\n";
         let files = [file("t.yaml", text)];
-        let d = Diagnostic::at(&SCHEMA, FileId(0), Span::new(10, 11), "again")
-            .with_related(FileId(0), Span::new(0, 1), "first here");
+        let d = Diagnostic::at(&SCHEMA, FileId(0), Span::new(10, 11), "again").with_related(
+            FileId(0),
+            Span::new(0, 1),
+            "first here",
+        );
         let out = plain(&files, &[d]);
         assert!(!out.contains(":::"), "{out}");
         // the short window is shown whole, the line in between included

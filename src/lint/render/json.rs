@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::{RenderOptions, display_path, region, source};
+use crate::lint::diagnostic::FileId;
 use crate::lint::diagnostic::{Diagnostic, Summary};
 use crate::project::source::{SourceFile, Span};
-use crate::lint::diagnostic::FileId;
 
 /// Bumped only for an incompatible change (a field renamed, removed or retyped).
 const FORMAT_VERSION: u32 = 1;
@@ -150,15 +150,26 @@ mod tests {
         for d in diagnostics {
             let keys: Vec<&str> = d.as_object().unwrap().keys().map(String::as_str).collect();
             for key in [
-                "file", "line", "column", "end_line", "end_column", "severity", "rule",
-                "message", "help", "related",
+                "file",
+                "line",
+                "column",
+                "end_line",
+                "end_column",
+                "severity",
+                "rule",
+                "message",
+                "help",
+                "related",
             ] {
                 assert!(keys.contains(&key), "{key} missing in {d}");
             }
         }
         // the `strin` error: column counts the `ç` before it as one character
         let schema = &diagnostics[1];
-        assert_eq!((&schema["line"], &schema["column"]), (&7.into(), &37.into()));
+        assert_eq!(
+            (&schema["line"], &schema["column"]),
+            (&7.into(), &37.into())
+        );
         assert_eq!(schema["end_column"], 42);
         assert_eq!(schema["help"], "did you mean `string`?");
         // the unreadable file: no position at all

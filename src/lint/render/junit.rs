@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{UNKNOWN_FILE, display_path, diagnostic_region, plural};
+use super::{UNKNOWN_FILE, diagnostic_region, display_path, plural};
 use crate::lint::diagnostic::{Diagnostic, Severity};
 use crate::project::source::SourceFile;
 

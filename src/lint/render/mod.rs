@@ -151,13 +151,13 @@ mod fixture {
         summary: "The file does not match the tool schema",
     };
     pub static SYNTAX: RuleMeta = RuleMeta {
-        name: "syntax",
+        name: "yaml-syntax",
         severity: Severity::Error,
         summary: "The file is not valid YAML",
     };
     /// Deliberately missing from [`RULES`]: renderers must cope with unlisted rules.
     pub static IO: RuleMeta = RuleMeta {
-        name: "io",
+        name: "io-error",
         severity: Severity::Error,
         summary: "The file could not be read",
     };
@@ -224,8 +224,13 @@ handler: handlers.echo:run
         let copy = FileId(2);
         let end_of_description = find(ECHO_COPY, "echo\n", 1).start + "echo".len();
         vec![
-            Diagnostic::at(&DUPLICATE_KEY, echo, find(ECHO, "text", 1), "duplicate key `text`")
-                .with_related(echo, find(ECHO, "text", 0), "first defined here"),
+            Diagnostic::at(
+                &DUPLICATE_KEY,
+                echo,
+                find(ECHO, "text", 1),
+                "duplicate key `text`",
+            )
+            .with_related(echo, find(ECHO, "text", 0), "first defined here"),
             Diagnostic::at(
                 &SCHEMA,
                 echo,
@@ -246,9 +251,14 @@ handler: handlers.echo:run
                 None,
                 "could not read file: Permission denied (os error 13)",
             ),
-            Diagnostic::at(&DUPLICATE_TOOL, copy, find(ECHO_COPY, "echo", 0), "duplicate tool name `echo`")
-                .with_related(echo, find(ECHO, "echo", 0), "first defined here")
-                .with_help("tool names must be unique within a project; rename one of them"),
+            Diagnostic::at(
+                &DUPLICATE_TOOL,
+                copy,
+                find(ECHO_COPY, "echo", 0),
+                "duplicate tool name `echo`",
+            )
+            .with_related(echo, find(ECHO, "echo", 0), "first defined here")
+            .with_help("tool names must be unique within a project; rename one of them"),
             Diagnostic::at(
                 &DESCRIPTION_STYLE,
                 copy,

@@ -4,6 +4,8 @@
 //! lynx. GitHub requires a region with `startLine` on every location, so findings about a whole
 //! file point at line 1.
 
+use std::fmt::Write;
+
 use serde::Serialize;
 
 use super::{RenderOptions, note_level, region, slash_path, source};
@@ -115,7 +117,11 @@ struct Region {
     end_column: Option<usize>,
 }
 
-pub(super) fn render(files: &[SourceFile], diagnostics: &[Diagnostic], opts: &RenderOptions) -> String {
+pub(super) fn render(
+    files: &[SourceFile],
+    diagnostics: &[Diagnostic],
+    opts: &RenderOptions,
+) -> String {
     let mut rules: Vec<Rule> = opts
         .rules
         .iter()
@@ -232,12 +238,30 @@ fn uri(path: &str) -> String {
     let mut out = String::from(prefix);
     for (i, b) in rest.bytes().enumerate() {
         let plain = b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@')
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+            )
             || (b == b':' && keep_colon && i == 1);
         if plain {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out
@@ -269,10 +293,17 @@ mod tests {
         assert_eq!(driver["informationUri"], INFORMATION_URI);
         let rules = driver["rules"].as_array().unwrap();
         let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-        // the listed rules in order, then the unlisted `io`
+        // the listed rules in order, then the unlisted `io-error`
         assert_eq!(
             ids,
-            ["duplicate-key", "schema", "syntax", "duplicate-tool", "description-style", "io"]
+            [
+                "duplicate-key",
+                "schema",
+                "yaml-syntax",
+                "duplicate-tool",
+                "description-style",
+                "io-error"
+            ]
         );
         for r in rules {
             assert!(r["shortDescription"]["text"].is_string());
@@ -317,7 +348,7 @@ mod tests {
             results[3]["locations"][0]["physicalLocation"]["region"],
             serde_json::json!({"startLine": 1})
         );
-        assert_eq!(results[3]["ruleId"], "io");
+        assert_eq!(results[3]["ruleId"], "io-error");
         let related = &results[4]["relatedLocations"][0];
         assert_eq!(related["id"], 0);
         assert_eq!(related["message"]["text"], "first defined here");
