@@ -125,7 +125,7 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// SARIF and GitHub both call the lowest level a note.
+/// The SARIF level of a severity (`info` is a `note`).
 fn note_level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
