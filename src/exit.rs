@@ -60,6 +60,9 @@ mod tests {
         assert_eq!(code(&Err(UsageError::new("x").into())), ExitCode::from(2));
         assert_eq!(code(&Err(anyhow::anyhow!("boom"))), ExitCode::from(3));
         let pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe);
-        assert_eq!(code(&Err(anyhow::Error::new(pipe).context("writing"))), ExitCode::from(0));
+        assert_eq!(
+            code(&Err(anyhow::Error::new(pipe).context("writing"))),
+            ExitCode::from(0)
+        );
     }
 }

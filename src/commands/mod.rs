@@ -15,10 +15,10 @@ use std::process::ExitCode;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = run(cli);
-    if let Err(e) = &result {
-        if !exit::is_broken_pipe(e) {
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
-        }
+    if let Err(e) = &result
+        && !exit::is_broken_pipe(e)
+    {
+        let _ = writeln!(std::io::stderr(), "error: {e:#}");
     }
     exit::code(&result)
 }
@@ -37,7 +37,9 @@ pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 

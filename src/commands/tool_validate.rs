@@ -47,7 +47,10 @@ pub fn run(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::
         }
     };
 
-    let strict = settings.strict.or(project.config.lint.strict).unwrap_or(false);
+    let strict = settings
+        .strict
+        .or(project.config.lint.strict)
+        .unwrap_or(false);
     let summary = Summary::of(checked.len(), &diagnostics);
     let rules = rules::metas();
     let opts = RenderOptions {
@@ -55,14 +58,26 @@ pub fn run(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::
         version: env!("CARGO_PKG_VERSION"),
         rules: &rules,
     };
-    let text = render::render(settings.format, &project.files, &diagnostics, &summary, &opts);
+    let text = render::render(
+        settings.format,
+        &project.files,
+        &diagnostics,
+        &summary,
+        &opts,
+    );
     super::print(&text)?;
     Ok(outcome(&diagnostics, strict))
 }
 
 fn outcome(diagnostics: &[Diagnostic], strict: bool) -> Outcome {
-    let fails = |d: &Diagnostic| d.severity == Severity::Error || (strict && d.severity == Severity::Warning);
-    if diagnostics.iter().any(fails) { Outcome::Findings } else { Outcome::Success }
+    let fails = |d: &Diagnostic| {
+        d.severity == Severity::Error || (strict && d.severity == Severity::Warning)
+    };
+    if diagnostics.iter().any(fails) {
+        Outcome::Findings
+    } else {
+        Outcome::Success
+    }
 }
 
 fn resolve(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::Result<Settings> {
@@ -77,14 +92,22 @@ fn resolve(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::
         Some(path) => {
             let path = cwd.join(path);
             if !path.is_file() {
-                return Err(UsageError::new(format!("`--config {}`: no such file", path.display())).into());
+                return Err(UsageError::new(format!(
+                    "`--config {}`: no such file",
+                    path.display()
+                ))
+                .into());
             }
             Some(path)
         }
         None => {
             // The project around the first path given, else around the working directory.
             let start = given.first().map(|p| cwd.join(p)).map_or(cwd.clone(), |p| {
-                if p.is_dir() { p } else { p.parent().map_or(cwd.clone(), Path::to_path_buf) }
+                if p.is_dir() {
+                    p
+                } else {
+                    p.parent().map_or(cwd.clone(), Path::to_path_buf)
+                }
             });
             project::find_config(&start).or_else(|| project::find_config(&cwd))
         }
@@ -97,11 +120,11 @@ fn resolve(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::
         .into());
     }
     let targets = (!given.is_empty()).then(|| {
-        let mut set: HashSet<PathBuf> = files.iter().map(|p| canonical(p)).collect();
-        if let Some(c) = &config {
-            if files.iter().any(|f| canonical(f) == canonical(c)) {
-                set.insert(canonical(c));
-            }
+        let mut set: HashSet<PathBuf> = files.iter().map(|p| canonical(p)).collect::<HashSet<_>>();
+        if let Some(c) = &config
+            && files.iter().any(|f| canonical(f) == canonical(c))
+        {
+            set.insert(canonical(c));
         }
         set
     });
@@ -134,7 +157,7 @@ fn expand(cwd: &Path, arg: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let text = arg.to_string_lossy();
     let path = cwd.join(arg);
     if path.is_dir() {
-        return Ok(walk(&path, |p| is_lynx_file(p)));
+        return Ok(walk(&path, is_lynx_file));
     }
     if path.exists() || !text.contains(['*', '?', '[', '{']) {
         return Ok(vec![path]);
@@ -147,7 +170,11 @@ fn expand(cwd: &Path, arg: &Path) -> anyhow::Result<Vec<PathBuf>> {
     // Walk from the part of the pattern before the first wildcard.
     let base: PathBuf = arg
         .components()
-        .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[', '{']))
+        .take_while(|c| {
+            !c.as_os_str()
+                .to_string_lossy()
+                .contains(['*', '?', '[', '{'])
+        })
         .collect();
     let root = cwd.join(&base);
     let found = walk(&root, |p| {
@@ -183,14 +210,24 @@ fn list_rules(format: Format) -> anyhow::Result<Outcome> {
             serde_json::to_string_pretty(&rules)? + "\n"
         }
         _ => {
-            let width = rules::ALL.iter().map(|r| r.meta.name.len()).max().unwrap_or(0);
+            let width = rules::ALL
+                .iter()
+                .map(|r| r.meta.name.len())
+                .max()
+                .unwrap_or(0);
             rules::ALL
                 .iter()
-                .map(|r| format!("{:width$}  {:7}  {}\n", r.meta.name, r.meta.severity.as_str(), r.meta.summary))
+                .map(|r| {
+                    format!(
+                        "{:width$}  {:7}  {}\n",
+                        r.meta.name,
+                        r.meta.severity.as_str(),
+                        r.meta.summary
+                    )
+                })
                 .collect()
         }
     };
     super::print(&text)?;
     Ok(Outcome::Success)
 }
-

@@ -18,11 +18,17 @@ impl<'a> Context<'a> {
     pub fn new(project: &'a Project) -> Self {
         let mut tools_by_id: HashMap<&str, Vec<_>> = HashMap::new();
         for (entry, tool) in project.tool_defs() {
-            tools_by_id.entry(tool.id.as_str()).or_default().push((entry, tool));
+            tools_by_id
+                .entry(tool.id.as_str())
+                .or_default()
+                .push((entry, tool));
         }
         let mut workflows_by_name: HashMap<&str, Vec<_>> = HashMap::new();
         for (entry, wf) in project.workflow_defs() {
-            workflows_by_name.entry(wf.name.as_str()).or_default().push((entry, wf));
+            workflows_by_name
+                .entry(wf.name.as_str())
+                .or_default()
+                .push((entry, wf));
         }
         Self {
             project,
@@ -36,7 +42,10 @@ impl<'a> Context<'a> {
     }
 
     pub fn tool(&self, id: &str) -> Option<&'a Tool> {
-        self.tools_by_id.get(id).and_then(|v| v.first()).map(|(_, t)| *t)
+        self.tools_by_id
+            .get(id)
+            .and_then(|v| v.first())
+            .map(|(_, t)| *t)
     }
 
     pub fn tool_node(&self, entry: &ToolEntry) -> Option<&'a Node> {

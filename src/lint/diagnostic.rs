@@ -58,7 +58,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(rule: &RuleMeta, file: FileId, span: Option<Span>, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &RuleMeta,
+        file: FileId,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             rule: rule.name,
             severity: rule.severity,

@@ -12,8 +12,8 @@ pub mod schema;
 pub mod suggest;
 mod suppress;
 
-use crate::project::model::RuleLevel;
 use crate::project::Project;
+use crate::project::model::RuleLevel;
 use context::Context;
 use diagnostic::{Diagnostic, Severity};
 use rayon::prelude::*;

@@ -69,12 +69,28 @@ pub fn check_document(project: &Project, doc: &Document) -> Vec<Diagnostic> {
     // have drifted — say so rather than silently skip the semantic rules.
     if out.is_empty() {
         let typed_ok = match doc.kind {
-            FileKind::Tool => project.tools.iter().filter(|t| t.file == doc.file).all(|t| t.def.is_some()),
-            FileKind::Workflow => project.workflows.iter().filter(|w| w.file == doc.file).all(|w| w.def.is_some()),
+            FileKind::Tool => project
+                .tools
+                .iter()
+                .filter(|t| t.file == doc.file)
+                .all(|t| t.def.is_some()),
+            FileKind::Workflow => project
+                .workflows
+                .iter()
+                .filter(|w| w.file == doc.file)
+                .all(|w| w.def.is_some()),
             FileKind::Config => true,
         };
         if !typed_ok {
-            out.push(Diagnostic::at(&META, doc.file, root.span, "this definition passes the schema but lynx cannot load it").with_help("this is a bug in lynx: please report it with the file"));
+            out.push(
+                Diagnostic::at(
+                    &META,
+                    doc.file,
+                    root.span,
+                    "this definition passes the schema but lynx cannot load it",
+                )
+                .with_help("this is a bug in lynx: please report it with the file"),
+            );
         }
     }
     out
@@ -121,7 +137,11 @@ fn schema_at<'s>(root: &'s Value, path: &str) -> Option<&'s Value> {
         };
     }
     // A bare `$ref` node stands for its target.
-    if let Some(target) = node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+    if let Some(target) = node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
         return root.pointer(target);
     }
     Some(node)
@@ -167,7 +187,9 @@ fn type_words(kind: &TypeKind) -> String {
 
 impl Translator<'_> {
     fn value_span(&self, pointer: &str) -> Span {
-        self.root.pointer(pointer).map_or(self.root.span, |n| n.span)
+        self.root
+            .pointer(pointer)
+            .map_or(self.root.span, |n| n.span)
     }
 
     fn key_span(&self, pointer: &str) -> Span {
@@ -177,18 +199,23 @@ impl Translator<'_> {
                 .root
                 .entries()
                 .first()
-                .map_or(Span::new(self.root.span.start, self.root.span.start), |e| e.key_span);
+                .map_or(Span::new(self.root.span.start, self.root.span.start), |e| {
+                    e.key_span
+                });
         }
         self.root.key_span(pointer).unwrap_or(self.root.span)
     }
 
     fn subject(&self, pointer: &str) -> String {
         if pointer.is_empty() {
-            format!("the {}", match self.kind {
-                FileKind::Tool => "tool",
-                FileKind::Workflow => "workflow",
-                FileKind::Config => "config",
-            })
+            format!(
+                "the {}",
+                match self.kind {
+                    FileKind::Tool => "tool",
+                    FileKind::Workflow => "workflow",
+                    FileKind::Config => "config",
+                }
+            )
         } else {
             format!("`{}`", field_name(pointer))
         }
@@ -197,7 +224,9 @@ impl Translator<'_> {
     /// The description of the schema node that produced an error, as a hint.
     fn describe(&self, schema_path: &str) -> Option<String> {
         let node = schema_at(self.schema, parent(schema_path))?;
-        node.get("description").and_then(Value::as_str).map(first_sentence)
+        node.get("description")
+            .and_then(Value::as_str)
+            .map(first_sentence)
     }
 
     fn translate(&self, e: &ValidationError<'_>, out: &mut Vec<Diagnostic>) {
@@ -214,7 +243,11 @@ impl Translator<'_> {
                     .unwrap_or_default();
                 for key in unexpected {
                     let at = format!("{ptr}/{}", escape(key));
-                    let place = if ptr.is_empty() { String::new() } else { format!(" in `{}`", field_name(ptr)) };
+                    let place = if ptr.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in `{}`", field_name(ptr))
+                    };
                     let mut diag = d(self.key_span(&at), format!("unknown field `{key}`{place}"));
                     diag = match did_you_mean(key, known.iter().copied()) {
                         Some(s) => diag.with_help(format!("did you mean `{s}`?")),
@@ -228,43 +261,83 @@ impl Translator<'_> {
             }
             ValidationErrorKind::Required { property } => {
                 let name = render_value(property);
-                let mut diag = d(self.key_span(ptr), format!("{} is missing the required field `{name}`", self.subject(ptr)));
+                let mut diag = d(
+                    self.key_span(ptr),
+                    format!(
+                        "{} is missing the required field `{name}`",
+                        self.subject(ptr)
+                    ),
+                );
                 // The property may be declared on an enclosing schema (an `if`/`then` adds only
                 // `required`): look outward until a `properties` names it.
                 let mut at = parent(schema_path);
                 let prop_schema = loop {
-                    let found = schema_at(self.schema, at).and_then(|s| s.get("properties")).and_then(|p| p.get(&name));
+                    let found = schema_at(self.schema, at)
+                        .and_then(|s| s.get("properties"))
+                        .and_then(|p| p.get(&name));
                     if found.is_some() || at.is_empty() {
                         break found;
                     }
                     at = parent(at);
                 };
-                let prop_schema = prop_schema.and_then(|s| match s.get("$ref").and_then(Value::as_str) {
-                    Some(r) => r.strip_prefix('#').and_then(|r| self.schema.pointer(r)).or(Some(s)),
-                    None => Some(s),
-                });
-                if let Some(desc) = prop_schema.and_then(|s| s.get("description")).and_then(Value::as_str) {
-                    diag = diag.with_help(format!("add `{name}`: {}", lowercase_first(&first_sentence(desc))));
+                let prop_schema =
+                    prop_schema.and_then(|s| match s.get("$ref").and_then(Value::as_str) {
+                        Some(r) => r
+                            .strip_prefix('#')
+                            .and_then(|r| self.schema.pointer(r))
+                            .or(Some(s)),
+                        None => Some(s),
+                    });
+                if let Some(desc) = prop_schema
+                    .and_then(|s| s.get("description"))
+                    .and_then(Value::as_str)
+                {
+                    diag = diag.with_help(format!(
+                        "add `{name}`: {}",
+                        lowercase_first(&first_sentence(desc))
+                    ));
                 }
                 out.push(diag);
             }
             ValidationErrorKind::Enum { options } => {
-                let allowed: Vec<String> = options.as_array().map(|a| a.iter().map(render_value).collect()).unwrap_or_default();
+                let allowed: Vec<String> = options
+                    .as_array()
+                    .map(|a| a.iter().map(render_value).collect())
+                    .unwrap_or_default();
                 let value = render_value(e.instance());
-                let mut diag = d(self.value_span(ptr), format!("`{value}` is not a valid value for {}", self.subject(ptr)));
+                let mut diag = d(
+                    self.value_span(ptr),
+                    format!("`{value}` is not a valid value for {}", self.subject(ptr)),
+                );
                 let allowed_ref: Vec<&str> = allowed.iter().map(String::as_str).collect();
                 diag = match did_you_mean(&value, allowed_ref.iter().copied()) {
-                    Some(s) => diag.with_help(format!("did you mean `{s}`? expected {}", one_of(&allowed))),
+                    Some(s) => {
+                        diag.with_help(format!("did you mean `{s}`? expected {}", one_of(&allowed)))
+                    }
                     None => diag.with_help(format!("expected {}", one_of(&allowed))),
                 };
                 out.push(diag);
             }
             ValidationErrorKind::Constant { expected_value } => {
-                out.push(d(self.value_span(ptr), format!("{} must be `{}`", self.subject(ptr), render_value(expected_value))));
+                out.push(d(
+                    self.value_span(ptr),
+                    format!(
+                        "{} must be `{}`",
+                        self.subject(ptr),
+                        render_value(expected_value)
+                    ),
+                ));
             }
             ValidationErrorKind::Type { kind } => {
                 let found = self.root.pointer(ptr).map_or("a value", Node::type_name);
-                let mut diag = d(self.value_span(ptr), format!("{} must be {}, not {found}", self.subject(ptr), type_words(kind)));
+                let mut diag = d(
+                    self.value_span(ptr),
+                    format!(
+                        "{} must be {}, not {found}",
+                        self.subject(ptr),
+                        type_words(kind)
+                    ),
+                );
                 if let Some(desc) = self.describe(schema_path) {
                     diag = diag.with_help(desc);
                 }
@@ -272,13 +345,20 @@ impl Translator<'_> {
             }
             ValidationErrorKind::Pattern { .. } => {
                 let value = render_value(e.instance());
-                let mut diag = d(self.value_span(ptr), format!("`{value}` is not in the expected format for {}", self.subject(ptr)));
+                let mut diag = d(
+                    self.value_span(ptr),
+                    format!(
+                        "`{value}` is not in the expected format for {}",
+                        self.subject(ptr)
+                    ),
+                );
                 if let Some(desc) = self.describe(schema_path) {
                     diag = diag.with_help(desc);
                 }
                 out.push(diag);
             }
-            ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
+            ValidationErrorKind::AnyOf { context }
+            | ValidationErrorKind::OneOfNotValid { context } => {
                 // Show the one branch that came closest, not a wall of every branch's errors.
                 match best_branch(context) {
                     Some(branch) => {
@@ -286,14 +366,26 @@ impl Translator<'_> {
                             self.translate(inner, out);
                         }
                     }
-                    None => out.push(d(self.value_span(ptr), format!("{} does not match any allowed form", self.subject(ptr)))),
+                    None => out.push(d(
+                        self.value_span(ptr),
+                        format!("{} does not match any allowed form", self.subject(ptr)),
+                    )),
                 }
             }
             ValidationErrorKind::FalseSchema => {
-                out.push(d(self.key_span(ptr), format!("{} is not allowed here", self.subject(ptr))));
+                out.push(d(
+                    self.key_span(ptr),
+                    format!("{} is not allowed here", self.subject(ptr)),
+                ));
             }
             ValidationErrorKind::Not { .. } => {
-                let mut diag = d(self.key_span(ptr), format!("{} combines fields that cannot be used together", self.subject(ptr)));
+                let mut diag = d(
+                    self.key_span(ptr),
+                    format!(
+                        "{} combines fields that cannot be used together",
+                        self.subject(ptr)
+                    ),
+                );
                 if let Some(desc) = schema_at(self.schema, parent(parent(schema_path)))
                     .and_then(|s| s.get("description"))
                     .and_then(Value::as_str)
@@ -303,7 +395,14 @@ impl Translator<'_> {
                 out.push(diag);
             }
             _ => {
-                let mut diag = d(self.value_span(ptr), format!("{}: {}", self.subject(ptr), e.to_string().trim_end_matches('.')));
+                let mut diag = d(
+                    self.value_span(ptr),
+                    format!(
+                        "{}: {}",
+                        self.subject(ptr),
+                        e.to_string().trim_end_matches('.')
+                    ),
+                );
                 if let Some(desc) = self.describe(schema_path) {
                     diag = diag.with_help(desc);
                 }
@@ -316,20 +415,25 @@ impl Translator<'_> {
 fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(c) if !s.starts_with("MCP") && !s.starts_with("JSON") => c.to_lowercase().chain(chars).collect(),
+        Some(c) if !s.starts_with("MCP") && !s.starts_with("JSON") => {
+            c.to_lowercase().chain(chars).collect()
+        }
         _ => s.to_owned(),
     }
 }
 
 /// The branch with the deepest errors (it got furthest), then the fewest.
-fn best_branch<'e>(branches: &'e [Vec<ValidationError<'static>>]) -> Option<&'e Vec<ValidationError<'static>>> {
-    branches
-        .iter()
-        .filter(|b| !b.is_empty())
-        .max_by_key(|b| {
-            let depth = b.iter().map(|e| e.instance_path().as_str().matches('/').count()).max().unwrap_or(0);
-            (depth, std::cmp::Reverse(b.len()))
-        })
+fn best_branch<'e>(
+    branches: &'e [Vec<ValidationError<'static>>],
+) -> Option<&'e Vec<ValidationError<'static>>> {
+    branches.iter().filter(|b| !b.is_empty()).max_by_key(|b| {
+        let depth = b
+            .iter()
+            .map(|e| e.instance_path().as_str().matches('/').count())
+            .max()
+            .unwrap_or(0);
+        (depth, std::cmp::Reverse(b.len()))
+    })
 }
 
 #[cfg(test)]

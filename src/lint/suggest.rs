@@ -1,7 +1,10 @@
 //! "Did you mean …?" for misspelt keys, enum values, tool ids and step names.
 
 /// The candidate closest to `input`, if it is close enough to be a plausible typo.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let input_lower = input.to_lowercase();
     candidates
         .into_iter()

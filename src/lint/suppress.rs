@@ -15,7 +15,12 @@ fn ignored_on(line: &str) -> Option<Vec<&str>> {
     let rest = rest.trim_start();
     if let Some(list) = rest.strip_prefix('[') {
         let list = list.split(']').next().unwrap_or("");
-        return Some(list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect());
+        return Some(
+            list.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect(),
+        );
     }
     Some(Vec::new())
 }
@@ -64,9 +69,15 @@ mod tests {
 
     #[test]
     fn same_line_and_line_above() {
-        let (f, d) = diag_at("cache: { ttl: 5m }  # lynx: ignore[cache-not-read-only]\n", "cache");
+        let (f, d) = diag_at(
+            "cache: { ttl: 5m }  # lynx: ignore[cache-not-read-only]\n",
+            "cache",
+        );
         assert!(is_suppressed(&f, &d));
-        let (f, d) = diag_at("# lynx: ignore[cache-not-read-only]\ncache: { ttl: 5m }\n", "cache");
+        let (f, d) = diag_at(
+            "# lynx: ignore[cache-not-read-only]\ncache: { ttl: 5m }\n",
+            "cache",
+        );
         assert!(is_suppressed(&f, &d));
         let (f, d) = diag_at("# lynx: ignore\ncache: { ttl: 5m }\n", "cache");
         assert!(is_suppressed(&f, &d));

@@ -25,7 +25,9 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_FILE: &str = "lynx.toml";
 
 /// What a file describes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     Tool,
@@ -109,7 +111,11 @@ fn display_path(cwd: &Path, path: &Path) -> String {
     let shown = path.strip_prefix(cwd).unwrap_or(path);
     let s = shown.to_string_lossy();
     let s = s.strip_prefix("./").unwrap_or(&s);
-    if s.is_empty() { ".".into() } else { s.replace('\\', "/") }
+    if s.is_empty() {
+        ".".into()
+    } else {
+        s.replace('\\', "/")
+    }
 }
 
 fn glob_set(patterns: &[String]) -> GlobSet {
@@ -133,7 +139,9 @@ fn discover(root: &Path, tools: &GlobSet, workflows: &GlobSet) -> Vec<(PathBuf, 
         .build();
     for entry in walker.flatten() {
         let path = entry.path();
-        let Ok(rel) = path.strip_prefix(root) else { continue };
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
         if rel.as_os_str().is_empty() {
             continue;
         }
@@ -212,7 +220,12 @@ impl Project {
         let mut wanted: Vec<(PathBuf, Option<FileKind>)> = Vec::new();
 
         if let Some(config_path) = &opts.config {
-            let loaded = load_one(&opts.cwd, config_path.clone(), Some(FileKind::Config), limits);
+            let loaded = load_one(
+                &opts.cwd,
+                config_path.clone(),
+                Some(FileKind::Config),
+                limits,
+            );
             project.root = config_path.parent().map(Path::to_path_buf);
             project.push(loaded);
             project.config_doc = Some(0);
@@ -222,12 +235,16 @@ impl Project {
             }
         }
 
-        if opts.project_files {
-            if let Some(root) = project.root.clone() {
-                let tools = glob_set(&project.config.project.tools);
-                let workflows = glob_set(&project.config.project.workflows);
-                wanted.extend(discover(&root, &tools, &workflows).into_iter().map(|(p, k)| (p, Some(k))));
-            }
+        if opts.project_files
+            && let Some(root) = project.root.clone()
+        {
+            let tools = glob_set(&project.config.project.tools);
+            let workflows = glob_set(&project.config.project.workflows);
+            wanted.extend(
+                discover(&root, &tools, &workflows)
+                    .into_iter()
+                    .map(|(p, k)| (p, Some(k))),
+            );
         }
         wanted.extend(opts.extra.iter().cloned());
 
@@ -296,7 +313,10 @@ impl Project {
                                         doc: i,
                                         file: doc.file,
                                         pointer: format!("/tools/{n}"),
-                                        def: serde_json::from_value(without_extensions(item.to_json())).ok(),
+                                        def: serde_json::from_value(without_extensions(
+                                            item.to_json(),
+                                        ))
+                                        .ok(),
                                     });
                                 }
                             }
@@ -304,7 +324,8 @@ impl Project {
                                 doc: i,
                                 file: doc.file,
                                 pointer: String::new(),
-                                def: serde_json::from_value(without_extensions(root.to_json())).ok(),
+                                def: serde_json::from_value(without_extensions(root.to_json()))
+                                    .ok(),
                             }),
                             None => {}
                         }
@@ -349,11 +370,15 @@ impl Project {
 
     /// Every tool that loaded, with its entry.
     pub fn tool_defs(&self) -> impl Iterator<Item = (&ToolEntry, &Tool)> {
-        self.tools.iter().filter_map(|t| t.def.as_ref().map(|d| (t, d)))
+        self.tools
+            .iter()
+            .filter_map(|t| t.def.as_ref().map(|d| (t, d)))
     }
 
     pub fn workflow_defs(&self) -> impl Iterator<Item = (&WorkflowEntry, &Workflow)> {
-        self.workflows.iter().filter_map(|w| w.def.as_ref().map(|d| (w, d)))
+        self.workflows
+            .iter()
+            .filter_map(|w| w.def.as_ref().map(|d| (w, d)))
     }
 }
 

@@ -34,7 +34,9 @@ impl<'de> Deserialize<'de> for Dur {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         Dur::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!("`{s}` is not a duration like `500ms`, `5s`, `2m`, `24h`"))
+            serde::de::Error::custom(format!(
+                "`{s}` is not a duration like `500ms`, `5s`, `2m`, `24h`"
+            ))
         })
     }
 }
@@ -158,7 +160,7 @@ impl OneOrMany {
 #[serde(untagged)]
 pub enum Handler {
     Module(String),
-    Spec(HandlerSpec),
+    Spec(Box<HandlerSpec>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]

@@ -3,9 +3,12 @@
 use crate::support::{TempProject, lynx, repo};
 use predicates::str::contains;
 
-const GOOD_TOOL: &str = "id: demo.domain.echo.run\ndescription: Echoes.\nhandler: { kind: builtin, name: echo }\n";
-const WARN_TOOL: &str = "id: demo.cell.wipe.run\nrisk: high\nhandler: { kind: builtin, name: echo }\n";
-const BAD_TOOL: &str = "id: demo.domain.echo.run\nrsik: high\nhandler: { kind: builtin, name: echo }\n";
+const GOOD_TOOL: &str =
+    "id: demo.domain.echo.run\ndescription: Echoes.\nhandler: { kind: builtin, name: echo }\n";
+const WARN_TOOL: &str =
+    "id: demo.cell.wipe.run\nrisk: high\nhandler: { kind: builtin, name: echo }\n";
+const BAD_TOOL: &str =
+    "id: demo.domain.echo.run\nrsik: high\nhandler: { kind: builtin, name: echo }\n";
 
 fn json_of(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
@@ -43,8 +46,14 @@ fn findings_exit_1_with_location_and_rule() {
 
 #[test]
 fn usage_errors_exit_2() {
-    lynx().args(["tool:validate", "--format", "yaml"]).assert().code(2);
-    lynx().args(["tool:validate", "--no-such-flag"]).assert().code(2);
+    lynx()
+        .args(["tool:validate", "--format", "yaml"])
+        .assert()
+        .code(2);
+    lynx()
+        .args(["tool:validate", "--no-such-flag"])
+        .assert()
+        .code(2);
     let empty = tempfile::tempdir().unwrap();
     lynx()
         .current_dir(empty.path())
@@ -69,37 +78,71 @@ fn usage_errors_exit_2() {
 #[test]
 fn warnings_pass_unless_strict_from_flag_env_or_config() {
     let p = TempProject::new(&[("lynx.toml", ""), ("tools/a.yaml", WARN_TOOL)]);
-    p.lynx(&["tool:validate"]).assert().code(0).stdout(contains("warning[risk-without-approval]"));
+    p.lynx(&["tool:validate"])
+        .assert()
+        .code(0)
+        .stdout(contains("warning[risk-without-approval]"));
     p.lynx(&["tool:validate", "--strict"]).assert().code(1);
-    p.lynx(&["tool:validate"]).env("LYNX_STRICT", "true").assert().code(1);
+    p.lynx(&["tool:validate"])
+        .env("LYNX_STRICT", "true")
+        .assert()
+        .code(1);
     p.write("lynx.toml", "[lint]\nstrict = true\n");
     p.lynx(&["tool:validate"]).assert().code(1);
     // flag > environment > lynx.toml
-    p.lynx(&["tool:validate"]).env("LYNX_STRICT", "false").assert().code(0);
-    p.lynx(&["tool:validate", "--strict=false"]).env("LYNX_STRICT", "true").assert().code(0);
+    p.lynx(&["tool:validate"])
+        .env("LYNX_STRICT", "false")
+        .assert()
+        .code(0);
+    p.lynx(&["tool:validate", "--strict=false"])
+        .env("LYNX_STRICT", "true")
+        .assert()
+        .code(0);
 }
 
 #[test]
 fn rule_severity_can_be_changed_or_turned_off() {
     let p = TempProject::new(&[
-        ("lynx.toml", "[lint.rules]\nrisk-without-approval = \"error\"\n"),
+        (
+            "lynx.toml",
+            "[lint.rules]\nrisk-without-approval = \"error\"\n",
+        ),
         ("tools/a.yaml", WARN_TOOL),
     ]);
-    p.lynx(&["tool:validate"]).assert().code(1).stdout(contains("error[risk-without-approval]"));
-    p.write("lynx.toml", "[lint.rules]\nrisk-without-approval = \"off\"\n");
-    p.lynx(&["tool:validate"]).assert().code(0).stdout(contains("no problems"));
+    p.lynx(&["tool:validate"])
+        .assert()
+        .code(1)
+        .stdout(contains("error[risk-without-approval]"));
+    p.write(
+        "lynx.toml",
+        "[lint.rules]\nrisk-without-approval = \"off\"\n",
+    );
+    p.lynx(&["tool:validate"])
+        .assert()
+        .code(0)
+        .stdout(contains("no problems"));
 }
 
 #[test]
 fn format_from_environment_and_machine_formats_parse() {
     let p = TempProject::new(&[("lynx.toml", ""), ("tools/a.yaml", BAD_TOOL)]);
-    let out = p.lynx(&["tool:validate"]).env("LYNX_FORMAT", "json").output().unwrap();
+    let out = p
+        .lynx(&["tool:validate"])
+        .env("LYNX_FORMAT", "json")
+        .output()
+        .unwrap();
     let json = json_of(&out);
     assert_eq!(json["summary"]["errors"], 1);
     let d = &json["diagnostics"][0];
-    assert_eq!((d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()), (Some("tools/a.yaml"), Some(2), Some(1)));
+    assert_eq!(
+        (d["file"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("tools/a.yaml"), Some(2), Some(1))
+    );
 
-    let out = p.lynx(&["tool:validate", "--format", "sarif"]).output().unwrap();
+    let out = p
+        .lynx(&["tool:validate", "--format", "sarif"])
+        .output()
+        .unwrap();
     let sarif = json_of(&out);
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "schema");
@@ -120,51 +163,114 @@ fn named_paths_are_checked_with_the_project_as_context() {
     let p = TempProject::new(&[
         ("lynx.toml", ""),
         ("tools/good.yaml", GOOD_TOOL),
-        ("tools/bad.yaml", "id: demo.domain.other.run\nrsik: 1\nhandler: { kind: builtin, name: echo }\n"),
+        (
+            "tools/bad.yaml",
+            "id: demo.domain.other.run\nrsik: 1\nhandler: { kind: builtin, name: echo }\n",
+        ),
         (
             "workflows/w.yaml",
             "name: wf\nsteps:\n  - id: one\n    tool: demo.domain.echo.run\n",
         ),
     ]);
     // Only the named file's findings; the tool it calls lives in another file.
-    p.lynx(&["tool:validate", "workflows/w.yaml"]).assert().code(0);
-    p.lynx(&["tool:validate", "tools/good.yaml"]).assert().code(0);
-    p.lynx(&["tool:validate", "--path", "tools/bad.yaml"]).assert().code(1);
+    p.lynx(&["tool:validate", "workflows/w.yaml"])
+        .assert()
+        .code(0);
+    p.lynx(&["tool:validate", "tools/good.yaml"])
+        .assert()
+        .code(0);
+    p.lynx(&["tool:validate", "--path", "tools/bad.yaml"])
+        .assert()
+        .code(1);
     // A glob and a folder.
-    let out = p.lynx(&["tool:validate", "--format", "json", "tools/*.yaml"]).output().unwrap();
+    let out = p
+        .lynx(&["tool:validate", "--format", "json", "tools/*.yaml"])
+        .output()
+        .unwrap();
     assert_eq!(json_of(&out)["summary"]["files"], 2);
     assert_eq!(rules_of(&out), ["schema"]);
     p.lynx(&["tool:validate", "tools"]).assert().code(1);
     // A path that does not exist is reported, not ignored.
-    p.lynx(&["tool:validate", "tools/nope.yaml"]).assert().code(1).stdout(contains("io-error"));
+    p.lynx(&["tool:validate", "tools/nope.yaml"])
+        .assert()
+        .code(1)
+        .stdout(contains("io-error"));
 }
 
 #[test]
 fn kind_override_applies_to_named_files() {
     let p = TempProject::new(&[("lynx.toml", ""), ("x/flow.yaml", "name: wf\nsteps: []\n")]);
-    let out = p.lynx(&["tool:validate", "--format", "json", "--kind", "tool", "x/flow.yaml"]).output().unwrap();
+    let out = p
+        .lynx(&[
+            "tool:validate",
+            "--format",
+            "json",
+            "--kind",
+            "tool",
+            "x/flow.yaml",
+        ])
+        .output()
+        .unwrap();
     assert!(rules_of(&out).contains(&"schema".to_owned()));
-    let out = p.lynx(&["tool:validate", "--format", "json", "x/flow.yaml"]).output().unwrap();
+    let out = p
+        .lynx(&["tool:validate", "--format", "json", "x/flow.yaml"])
+        .output()
+        .unwrap();
     // Sniffed as a workflow from its `steps:` key: only "steps must not be empty".
     let json = json_of(&out);
-    assert!(json["diagnostics"][0]["message"].as_str().unwrap().contains("steps"), "{json}");
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("steps"),
+        "{json}"
+    );
 }
 
 #[test]
 fn list_rules_names_every_rule() {
-    let out = lynx().args(["tool:validate", "--list-rules", "--format", "json"]).output().unwrap();
+    let out = lynx()
+        .args(["tool:validate", "--list-rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules = json_of(&out);
-    let names: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-    for expected in ["schema", "yaml-syntax", "duplicate-id", "workflow-cycle", "inline-secret"] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+    let names: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "schema",
+        "yaml-syntax",
+        "duplicate-id",
+        "workflow-cycle",
+        "inline-secret",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
-    lynx().args(["validate", "--list-rules"]).assert().code(0).stdout(contains("handler-not-found"));
+    lynx()
+        .args(["validate", "--list-rules"])
+        .assert()
+        .code(0)
+        .stdout(contains("handler-not-found"));
 }
 
 #[test]
 fn version_and_completions() {
-    lynx().arg("--version").assert().code(0).stdout(contains(env!("CARGO_PKG_VERSION")));
-    lynx().args(["completions", "bash"]).assert().code(0).stdout(contains("tool:validate"));
+    lynx()
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(contains(env!("CARGO_PKG_VERSION")));
+    lynx()
+        .args(["completions", "bash"])
+        .assert()
+        .code(0)
+        .stdout(contains("tool:validate"));
 }
 
 #[test]
@@ -172,6 +278,9 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let p = TempProject::new(&[("lynx.toml", ""), ("tools/a.yaml", BAD_TOOL)]);
     let plain = p.lynx(&["tool:validate"]).output().unwrap();
     assert!(!String::from_utf8_lossy(&plain.stdout).contains('\x1b'));
-    let coloured = p.lynx(&["tool:validate", "--color", "always"]).output().unwrap();
+    let coloured = p
+        .lynx(&["tool:validate", "--color", "always"])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&coloured.stdout).contains('\x1b'));
 }

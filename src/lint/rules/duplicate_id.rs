@@ -23,9 +23,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let first_span = cx.tool_span(first, "/id");
         for (entry, _) in &defs[1..] {
             out.push(
-                Diagnostic::at(&META, entry.file, cx.tool_span(entry, "/id"), format!("tool id `{id}` is already defined"))
-                    .with_related(first.file, first_span, "first defined here")
-                    .with_help("rename one of the tools; ids are the MCP tool names and must be unique"),
+                Diagnostic::at(
+                    &META,
+                    entry.file,
+                    cx.tool_span(entry, "/id"),
+                    format!("tool id `{id}` is already defined"),
+                )
+                .with_related(first.file, first_span, "first defined here")
+                .with_help(
+                    "rename one of the tools; ids are the MCP tool names and must be unique",
+                ),
             );
         }
     }
@@ -36,16 +43,30 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let first_span = cx.workflow_span(first, "/name");
         for (entry, _) in &defs[1..] {
             out.push(
-                Diagnostic::at(&META, entry.file, cx.workflow_span(entry, "/name"), format!("workflow `{name}` is already defined"))
-                    .with_related(first.file, first_span, "first defined here")
-                    .with_help("rename one of the workflows; each is served as an MCP tool of that name"),
+                Diagnostic::at(
+                    &META,
+                    entry.file,
+                    cx.workflow_span(entry, "/name"),
+                    format!("workflow `{name}` is already defined"),
+                )
+                .with_related(first.file, first_span, "first defined here")
+                .with_help(
+                    "rename one of the workflows; each is served as an MCP tool of that name",
+                ),
             );
         }
         if let Some((tool_entry, _)) = cx.tools_by_id.get(name).and_then(|v| v.first()) {
             out.push(
-                Diagnostic::at(&META, first.file, first_span, format!("workflow `{name}` has the same name as a tool"))
-                    .with_related(tool_entry.file, cx.tool_span(tool_entry, "/id"), "the tool")
-                    .with_help("workflows are served as MCP tools named by `name`; pick a name no tool uses"),
+                Diagnostic::at(
+                    &META,
+                    first.file,
+                    first_span,
+                    format!("workflow `{name}` has the same name as a tool"),
+                )
+                .with_related(tool_entry.file, cx.tool_span(tool_entry, "/id"), "the tool")
+                .with_help(
+                    "workflows are served as MCP tools named by `name`; pick a name no tool uses",
+                ),
             );
         }
     }

@@ -23,7 +23,9 @@ pub static META: RuleMeta = RuleMeta {
     summary: "a handler's command, script, module or cwd does not exist",
 };
 
-const SCRIPT_EXTENSIONS: &[&str] = &["py", "js", "mjs", "cjs", "ts", "sh", "bash", "rb", "pl", "php"];
+const SCRIPT_EXTENSIONS: &[&str] = &[
+    "py", "js", "mjs", "cjs", "ts", "sh", "bash", "rb", "pl", "php",
+];
 
 fn looks_like_path(arg: &str) -> bool {
     if arg.starts_with('-') || arg.contains("://") || arg.contains('=') {
@@ -62,10 +64,20 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .or_else(|| file.path().parent().map(Path::to_path_buf))
             .unwrap_or_default();
         let mut missing = |pointer: String, rel: &str, what: &str| {
-            let mut d = Diagnostic::at(&META, entry.file, cx.tool_span(entry, &pointer), format!("{what} `{rel}` does not exist"));
+            let mut d = Diagnostic::at(
+                &META,
+                entry.file,
+                cx.tool_span(entry, &pointer),
+                format!("{what} `{rel}` does not exist"),
+            );
             d = match near_miss(&base, rel) {
-                Some(s) => d.with_help(format!("did you mean `{s}`? paths are relative to the project root")),
-                None => d.with_help(format!("paths are relative to the project root `{}`", base.display())),
+                Some(s) => d.with_help(format!(
+                    "did you mean `{s}`? paths are relative to the project root"
+                )),
+                None => d.with_help(format!(
+                    "paths are relative to the project root `{}`",
+                    base.display()
+                )),
             };
             out.push(d);
         };
@@ -74,7 +86,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let module = spec.split(':').next().unwrap_or("");
                 let rel = module.replace('.', "/");
                 let as_file = format!("{rel}.py");
-                if !base.join(&as_file).is_file() && !base.join(&rel).join("__init__.py").is_file() {
+                if !base.join(&as_file).is_file() && !base.join(&rel).join("__init__.py").is_file()
+                {
                     missing("/handler".into(), &as_file, "the Python module file");
                 }
             }
@@ -82,14 +95,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if matches!(spec.kind, HandlerKind::Exec | HandlerKind::Worker) {
                     for (i, arg) in spec.command.iter().enumerate() {
                         if looks_like_path(arg) && !base.join(arg).exists() {
-                            missing(format!("/handler/command/{i}"), arg, if i == 0 { "the program" } else { "the script" });
+                            missing(
+                                format!("/handler/command/{i}"),
+                                arg,
+                                if i == 0 { "the program" } else { "the script" },
+                            );
                         }
                     }
                 }
-                if let Some(cwd) = &spec.cwd {
-                    if !base.join(cwd).is_dir() {
-                        missing("/handler/cwd".into(), cwd, "the working directory");
-                    }
+                if let Some(cwd) = &spec.cwd
+                    && !base.join(cwd).is_dir()
+                {
+                    missing("/handler/cwd".into(), cwd, "the working directory");
                 }
             }
         }

@@ -29,7 +29,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     &META,
                     entry.file,
                     cx.tool_span(entry, "/domain"),
-                    format!("`domain` is `{domain}` but the id `{}` says `{id_domain}`", tool.id),
+                    format!(
+                        "`domain` is `{domain}` but the id `{}` says `{id_domain}`",
+                        tool.id
+                    ),
                 )
                 .with_related(entry.file, cx.tool_span(entry, "/id"), "the id")
                 .with_help(format!("set `domain: {id_domain}` or rename the tool")),

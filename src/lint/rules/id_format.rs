@@ -23,7 +23,10 @@ pub static META: RuleMeta = RuleMeta {
 /// Why `id` is malformed, or `None` when it is fine.
 pub fn problem(id: &str) -> Option<String> {
     if id.len() > 128 {
-        return Some(format!("is {} characters long; MCP tool names stop at 128", id.len()));
+        return Some(format!(
+            "is {} characters long; MCP tool names stop at 128",
+            id.len()
+        ));
     }
     let segments: Vec<&str> = id.split('.').collect();
     if let Some(bad) = segments.iter().find(|s| s.is_empty()) {
@@ -33,14 +36,21 @@ pub fn problem(id: &str) -> Option<String> {
     for s in &segments {
         let mut chars = s.chars();
         let first_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
-        if !first_ok || !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if !first_ok
+            || !s
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             return Some(format!(
                 "has the segment `{s}`; segments start with a lowercase letter and hold only `a-z`, `0-9` and `_`"
             ));
         }
     }
     if segments.len() < 3 {
-        return Some(format!("has {} segment(s); it needs at least three: `<domain>.<layer>.<name>`", segments.len()));
+        return Some(format!(
+            "has {} segment(s); it needs at least three: `<domain>.<layer>.<name>`",
+            segments.len()
+        ));
     }
     if !Layer::ALL.contains(&segments[1]) {
         return Some(format!(
@@ -65,7 +75,12 @@ fn suggestion(id: &str) -> String {
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (entry, tool) in cx.project.tool_defs() {
         if let Some(why) = problem(&tool.id) {
-            let mut d = Diagnostic::at(&META, entry.file, cx.tool_span(entry, "/id"), format!("tool id `{}` {why}", tool.id));
+            let mut d = Diagnostic::at(
+                &META,
+                entry.file,
+                cx.tool_span(entry, "/id"),
+                format!("tool id `{}` {why}", tool.id),
+            );
             let fixed = suggestion(&tool.id);
             d = if fixed != tool.id && problem(&fixed).is_none() {
                 d.with_help(format!("use `{fixed}`"))
@@ -93,7 +108,11 @@ mod tests {
         assert!(problem("finance.domain").unwrap().contains("2 segment"));
         assert!(problem("finance..x").unwrap().contains("empty segment"));
         assert!(problem("finance.layer.x").unwrap().contains("`layer`"));
-        assert!(problem(&format!("a.cell.{}", "x".repeat(130))).unwrap().contains("128"));
+        assert!(
+            problem(&format!("a.cell.{}", "x".repeat(130)))
+                .unwrap()
+                .contains("128")
+        );
         assert!(problem("a.cell.x-y").is_some());
     }
 }

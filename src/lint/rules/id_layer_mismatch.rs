@@ -29,7 +29,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     &META,
                     entry.file,
                     cx.tool_span(entry, "/layer"),
-                    format!("`layer` is `{}` but the id `{}` says `{id_layer}`", layer.as_str(), tool.id),
+                    format!(
+                        "`layer` is `{}` but the id `{}` says `{id_layer}`",
+                        layer.as_str(),
+                        tool.id
+                    ),
                 )
                 .with_related(entry.file, cx.tool_span(entry, "/id"), "the id")
                 .with_help(format!("set `layer: {id_layer}` or rename the tool")),

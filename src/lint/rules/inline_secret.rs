@@ -25,29 +25,62 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const SECRET_KEYS: &[&str] = &[
-    "password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "access_key", "private_key",
-    "client_secret", "credential", "credentials", "authorization", "auth_token", "bearer",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "access_key",
+    "private_key",
+    "client_secret",
+    "credential",
+    "credentials",
+    "authorization",
+    "auth_token",
+    "bearer",
 ];
 
 /// Subtrees that describe data rather than hold it.
-const SKIPPED: &[&str] = &["input_schema", "output_schema", "description", "title", "examples", "tests"];
+const SKIPPED: &[&str] = &[
+    "input_schema",
+    "output_schema",
+    "description",
+    "title",
+    "examples",
+    "tests",
+];
 
 fn key_is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase().replace('-', "_");
     if k.ends_with("_env") || k == "env" || k.ends_with("_file") {
         return false;
     }
-    SECRET_KEYS.iter().any(|s| k == *s || k.ends_with(&format!("_{s}")) || k.starts_with(&format!("{s}_")))
+    SECRET_KEYS
+        .iter()
+        .any(|s| k == *s || k.ends_with(&format!("_{s}")) || k.starts_with(&format!("{s}_")))
 }
 
 /// Whether a value is shaped like a credential, whatever its key.
 pub fn looks_like_credential(v: &str) -> Option<&'static str> {
     let v = v.trim();
-    let prefixed = |prefix: &str, min: usize| v.starts_with(prefix) && v.len() >= prefix.len() + min && v[prefix.len()..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let prefixed = |prefix: &str, min: usize| {
+        v.starts_with(prefix)
+            && v.len() >= prefix.len() + min
+            && v[prefix.len()..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
     if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
         return Some("a private key");
     }
-    if v.len() == 20 && v.starts_with("AKIA") && v[4..].chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+    if v.len() == 20
+        && v.starts_with("AKIA")
+        && v[4..]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
         return Some("an AWS access key id");
     }
     if prefixed("ghp_", 30) || prefixed("github_pat_", 30) || prefixed("gho_", 30) {
@@ -59,18 +92,22 @@ pub fn looks_like_credential(v: &str) -> Option<&'static str> {
     if prefixed("sk-", 24) || prefixed("sk_live_", 16) || prefixed("rk_live_", 16) {
         return Some("an API secret key");
     }
-    if let Some(rest) = v.strip_prefix("Bearer ") {
-        if rest.len() >= 16 && !rest.contains("{{") && !rest.contains("${") {
-            return Some("a bearer token");
-        }
+    if let Some(rest) = v.strip_prefix("Bearer ")
+        && rest.len() >= 16
+        && !rest.contains("{{")
+        && !rest.contains("${")
+    {
+        return Some("a bearer token");
     }
     // scheme://user:password@host
     if let Some((_, after)) = v.split_once("://") {
         let authority = after.split(['/', '?', '#']).next().unwrap_or("");
-        if let Some((userinfo, _)) = authority.rsplit_once('@') {
-            if userinfo.split_once(':').is_some_and(|(_, pw)| !pw.is_empty() && !pw.starts_with("${")) {
-                return Some("a password inside a URL");
-            }
+        if let Some((userinfo, _)) = authority.rsplit_once('@')
+            && userinfo
+                .split_once(':')
+                .is_some_and(|(_, pw)| !pw.is_empty() && !pw.starts_with("${"))
+        {
+            return Some("a password inside a URL");
         }
     }
     None
@@ -78,31 +115,35 @@ pub fn looks_like_credential(v: &str) -> Option<&'static str> {
 
 fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
-    v.is_empty() || v.starts_with("${") || v.starts_with("{{") || v.starts_with('<') || v.chars().all(|c| c == '*' || c == 'x' || c == 'X')
+    v.is_empty()
+        || v.starts_with("${")
+        || v.starts_with("{{")
+        || v.starts_with('<')
+        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X')
 }
 
-fn scan(node: &Node, key: Option<&str>, hits: &mut Vec<(crate::project::source::Span, String)>, depth: usize) {
+fn scan(node: &Node, key: Option<&str>, hits: &mut Vec<(crate::project::source::Span, String)>) {
     match &node.value {
         Value::Map(entries) => {
             for e in entries {
                 if SKIPPED.contains(&e.key.as_str()) {
                     continue;
                 }
-                scan(&e.value, Some(&e.key), hits, depth + 1);
+                scan(&e.value, Some(&e.key), hits);
             }
         }
         Value::Seq(items) => {
             for item in items {
-                scan(item, key, hits, depth + 1);
+                scan(item, key, hits);
             }
         }
         Value::String(s) => {
             if let Some(what) = looks_like_credential(s) {
                 hits.push((node.span, format!("this value looks like {what}")));
-            } else if let Some(k) = key.filter(|k| key_is_secret(k)) {
-                if !is_placeholder(s) {
-                    hits.push((node.span, format!("`{k}` holds a literal secret")));
-                }
+            } else if let Some(k) = key.filter(|k| key_is_secret(k))
+                && !is_placeholder(s)
+            {
+                hits.push((node.span, format!("`{k}` holds a literal secret")));
             }
         }
         _ => {}
@@ -113,9 +154,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for doc in &cx.project.docs {
         let Some(root) = &doc.root else { continue };
         let mut hits = Vec::new();
-        scan(root, None, &mut hits, 0);
+        scan(root, None, &mut hits);
         let help = match doc.kind {
-            FileKind::Config => "put the secret in an environment variable and name it with a key ending in `_env` (e.g. `api_key_env = \"CRM_API_KEY\"`)",
+            FileKind::Config => {
+                "put the secret in an environment variable and name it with a key ending in `_env` (e.g. `api_key_env = \"CRM_API_KEY\"`)"
+            }
             _ => "put the secret in an environment variable and list it in `handler.env`",
         };
         for (span, message) in hits {

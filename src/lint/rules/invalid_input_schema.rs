@@ -47,22 +47,42 @@ pub fn problem(schema: &Value) -> Option<(String, String)> {
     match schema.get("type") {
         Some(Value::String(t)) if t == "object" => None,
         None if schema.get("properties").is_some() => None,
-        _ => Some(("/type".into(), "MCP requires the schema of a tool to describe an object (`type: object`)".into())),
+        _ => Some((
+            "/type".into(),
+            "MCP requires the schema of a tool to describe an object (`type: object`)".into(),
+        )),
     }
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (entry, tool) in cx.project.tool_defs() {
-        for (field, schema) in [("input_schema", &tool.input_schema), ("output_schema", &tool.output_schema)] {
+        for (field, schema) in [
+            ("input_schema", &tool.input_schema),
+            ("output_schema", &tool.output_schema),
+        ] {
             let Some(schema) = schema else { continue };
             let value = Value::Object(schema.clone());
             if let Some((inner, why)) = problem(&value) {
                 let pointer = format!("/{field}{inner}");
                 let span = cx.tool_span(entry, &pointer);
-                let place = if inner.is_empty() { format!("`{field}`") } else { format!("`{}`", field_name(&pointer)) };
+                let place = if inner.is_empty() {
+                    format!("`{field}`")
+                } else {
+                    format!("`{}`", field_name(&pointer))
+                };
                 out.push(
-                    Diagnostic::at(&META, entry.file, span, format!("{place} is not a valid schema: {}", why.trim_end_matches('.')))
-                        .with_help("see https://json-schema.org/understanding-json-schema/ for the keywords"),
+                    Diagnostic::at(
+                        &META,
+                        entry.file,
+                        span,
+                        format!(
+                            "{place} is not a valid schema: {}",
+                            why.trim_end_matches('.')
+                        ),
+                    )
+                    .with_help(
+                        "see https://json-schema.org/understanding-json-schema/ for the keywords",
+                    ),
                 );
             }
         }
@@ -76,19 +96,24 @@ mod tests {
 
     #[test]
     fn object_schemas_pass() {
-        assert!(problem(&json!({"type": "object", "properties": {"a": {"type": "string"}}})).is_none());
+        assert!(
+            problem(&json!({"type": "object", "properties": {"a": {"type": "string"}}})).is_none()
+        );
     }
 
     #[test]
     fn bad_type_points_inside() {
-        let (at, _) = problem(&json!({"type": "object", "properties": {"a": {"type": "money"}}})).unwrap();
+        let (at, _) =
+            problem(&json!({"type": "object", "properties": {"a": {"type": "money"}}})).unwrap();
         assert_eq!(at, "/properties/a/type");
     }
 
     #[test]
     fn non_object_and_bad_regex_fail() {
         assert_eq!(problem(&json!({"type": "string"})).unwrap().0, "/type");
-        assert!(problem(&json!({"type": "object", "properties": {"a": {"pattern": "("}}})).is_some());
+        assert!(
+            problem(&json!({"type": "object", "properties": {"a": {"pattern": "("}}})).is_some()
+        );
     }
 
     #[test]

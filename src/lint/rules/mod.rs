@@ -46,7 +46,10 @@ const fn parse_rule(meta: &'static RuleMeta) -> Rule {
 }
 
 const fn rule(meta: &'static RuleMeta, check: Check) -> Rule {
-    Rule { meta, check: Some(check) }
+    Rule {
+        meta,
+        check: Some(check),
+    }
 }
 
 /// Every rule, in the order of `docs/rules.md`.
@@ -101,17 +104,38 @@ pub fn file_findings(project: &Project, doc: &Document) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(problem) = &doc.problem {
         let d = match problem {
-            FileProblem::Io(msg) => Diagnostic::new(&io_error::META, file, None, format!("cannot read file: {msg}")),
-            FileProblem::NotAFile(what) => Diagnostic::new(&io_error::META, file, None, format!("expected a file, found {what}"))
-                .with_help("rename it, or narrow the `tools`/`workflows` globs in `[project]` of lynx.toml"),
+            FileProblem::Io(msg) => Diagnostic::new(
+                &io_error::META,
+                file,
+                None,
+                format!("cannot read file: {msg}"),
+            ),
+            FileProblem::NotAFile(what) => Diagnostic::new(
+                &io_error::META,
+                file,
+                None,
+                format!("expected a file, found {what}"),
+            )
+            .with_help(
+                "rename it, or narrow the `tools`/`workflows` globs in `[project]` of lynx.toml",
+            ),
             FileProblem::TooLarge { size } => Diagnostic::new(
                 &input_limit::META,
                 file,
                 None,
-                format!("file is {}, over the {} limit", human_size(*size), human_size(MAX_FILE_BYTES)),
+                format!(
+                    "file is {}, over the {} limit",
+                    human_size(*size),
+                    human_size(MAX_FILE_BYTES)
+                ),
             )
             .with_help("no lynx file needs to be this large; is this the right file?"),
-            FileProblem::Binary => Diagnostic::new(&encoding::META, file, None, "file is binary (it contains NUL bytes), not YAML or TOML text"),
+            FileProblem::Binary => Diagnostic::new(
+                &encoding::META,
+                file,
+                None,
+                "file is binary (it contains NUL bytes), not YAML or TOML text",
+            ),
             FileProblem::NotUtf8 { offset } => Diagnostic::at(
                 &encoding::META,
                 file,
@@ -141,8 +165,13 @@ pub fn file_findings(project: &Project, doc: &Document) -> Vec<Diagnostic> {
     }
     if doc.root.is_none() && doc.issues.is_empty() && doc.kind != FileKind::Config {
         out.push(
-            Diagnostic::new(&empty_file::META, file, None, format!("{} file is empty", doc.kind.as_str()))
-                .with_help("remove it, or run `lynx tool:create` to fill it"),
+            Diagnostic::new(
+                &empty_file::META,
+                file,
+                None,
+                format!("{} file is empty", doc.kind.as_str()),
+            )
+            .with_help("remove it, or run `lynx tool:create` to fill it"),
         );
     }
     let _ = project;

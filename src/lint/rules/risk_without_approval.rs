@@ -33,12 +33,22 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if !(high || destructive) {
             continue;
         }
-        let (pointer, what) = if high { ("/risk", "is high-risk") } else { ("/annotations/destructiveHint", "is destructive") };
-        let mut d = Diagnostic::at(&META, entry.file, cx.tool_span(entry, pointer), format!("tool `{}` {what} but does not require approval", tool.id))
-            .with_help("add `approval: { required: true, approvers: [role:…] }`");
+        let (pointer, what) = if high {
+            ("/risk", "is high-risk")
+        } else {
+            ("/annotations/destructiveHint", "is destructive")
+        };
+        let mut d = Diagnostic::at(
+            &META,
+            entry.file,
+            cx.tool_span(entry, pointer),
+            format!("tool `{}` {what} but does not require approval", tool.id),
+        )
+        .with_help("add `approval: { required: true, approvers: [role:…] }`");
         if sox {
             d = d.with_severity(Severity::Error);
-            d.message.push_str(" (required by the SOX compliance preset)");
+            d.message
+                .push_str(" (required by the SOX compliance preset)");
         }
         out.push(d);
     }
