@@ -292,10 +292,17 @@ impl Translator<'_> {
                     .and_then(|s| s.get("description"))
                     .and_then(Value::as_str)
                 {
-                    diag = diag.with_help(format!(
-                        "add `{name}`: {}",
-                        lowercase_first(&first_sentence(desc))
-                    ));
+                    let desc = first_sentence(desc);
+                    // "Duration: a whole number…" under `duration` would say it twice.
+                    let desc = match desc.split_once(": ") {
+                        Some((head, rest))
+                            if head.eq_ignore_ascii_case(&name) || head == "Duration" =>
+                        {
+                            rest.to_owned()
+                        }
+                        _ => lowercase_first(&desc),
+                    };
+                    diag = diag.with_help(format!("add `{name}`: {desc}"));
                 }
                 out.push(diag);
             }

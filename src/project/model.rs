@@ -156,11 +156,43 @@ impl OneOrMany {
 
 /// How a tool runs. The string form `module.path:func` is a Python function run by lynx's
 /// bundled worker runner.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug)]
 pub enum Handler {
     Module(String),
     Spec(Box<HandlerSpec>),
+}
+
+/// Whether `s` is a `module.path:function` entry point (the schema's pattern, checked here so the
+/// model accepts exactly what the schema does).
+pub fn is_module_path(s: &str) -> bool {
+    let ident = |p: &str| {
+        let mut c = p.chars();
+        c.next()
+            .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+            && c.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    match s.split_once(':') {
+        Some((module, func)) => module.split('.').all(ident) && ident(func),
+        None => false,
+    }
+}
+
+impl<'de> Deserialize<'de> for Handler {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Module(String),
+            Spec(Box<HandlerSpec>),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Module(m) if is_module_path(&m) => Ok(Handler::Module(m)),
+            Raw::Module(m) => Err(serde::de::Error::custom(format!(
+                "`{m}` is not a `module.path:function` entry point"
+            ))),
+            Raw::Spec(s) => Ok(Handler::Spec(s)),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -411,6 +443,18 @@ mod tests {
         assert_eq!(Dur::parse("ms"), None);
         assert_eq!(Dur::parse("99999999999999999999s"), None);
         assert_eq!(Dur::parse("5 s"), None);
+    }
+
+    #[test]
+    fn module_paths_follow_the_schema_pattern() {
+        assert!(is_module_path("handlers.ledger:sync"));
+        assert!(is_module_path("_m:_f1"));
+        assert!(!is_module_path("not a module"));
+        assert!(!is_module_path("a..b:f"));
+        assert!(!is_module_path("a.b"));
+        assert!(!is_module_path("a:1f"));
+        let bad = serde_json::from_value::<Handler>(serde_json::json!("a b:c"));
+        assert!(bad.is_err());
     }
 
     #[test]
