@@ -5,17 +5,20 @@ use crate::project::model::{Preset, Tool, Workflow};
 use crate::project::node::Node;
 use crate::project::source::Span;
 use crate::project::{Project, ToolEntry, WorkflowEntry};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub struct Context<'a> {
     pub project: &'a Project,
+    /// The files whose findings are wanted (`None`: all). The rest is context: known ids, tool
+    /// schemas, declared names.
+    pub targets: Option<&'a HashSet<FileId>>,
     /// Every loaded tool by id (more than one entry means a duplicate).
     pub tools_by_id: HashMap<&'a str, Vec<(&'a ToolEntry, &'a Tool)>>,
     pub workflows_by_name: HashMap<&'a str, Vec<(&'a WorkflowEntry, &'a Workflow)>>,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(project: &'a Project) -> Self {
+    pub fn new(project: &'a Project, targets: Option<&'a HashSet<FileId>>) -> Self {
         let mut tools_by_id: HashMap<&str, Vec<_>> = HashMap::new();
         for (entry, tool) in project.tool_defs() {
             tools_by_id
@@ -32,9 +35,24 @@ impl<'a> Context<'a> {
         }
         Self {
             project,
+            targets,
             tools_by_id,
             workflows_by_name,
         }
+    }
+
+    pub fn is_target(&self, file: FileId) -> bool {
+        self.targets.is_none_or(|t| t.contains(&file))
+    }
+
+    /// The loaded tools whose findings are wanted.
+    pub fn tools(&self) -> impl Iterator<Item = (&'a ToolEntry, &'a Tool)> + '_ {
+        self.project.tool_defs().filter(|(e, _)| self.is_target(e.file))
+    }
+
+    /// The loaded workflows whose findings are wanted.
+    pub fn workflows(&self) -> impl Iterator<Item = (&'a WorkflowEntry, &'a Workflow)> + '_ {
+        self.project.workflow_defs().filter(|(e, _)| self.is_target(e.file))
     }
 
     pub fn sox(&self) -> bool {

@@ -156,6 +156,12 @@ fn first_sentence(text: &str) -> String {
     text[..end].trim().to_owned()
 }
 
+/// A schema description as a `help:` line: its first sentence, in the lowercase, no-full-stop
+/// style of the other help lines.
+fn help_text(description: &str) -> String {
+    lowercase_first(first_sentence(description).trim_end_matches('.'))
+}
+
 fn render_value(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -226,7 +232,7 @@ impl Translator<'_> {
         let node = schema_at(self.schema, parent(schema_path))?;
         node.get("description")
             .and_then(Value::as_str)
-            .map(first_sentence)
+            .map(help_text)
     }
 
     fn translate(&self, e: &ValidationError<'_>, out: &mut Vec<Diagnostic>) {
@@ -292,7 +298,7 @@ impl Translator<'_> {
                     .and_then(|s| s.get("description"))
                     .and_then(Value::as_str)
                 {
-                    let desc = first_sentence(desc);
+                    let desc = first_sentence(desc).trim_end_matches('.').to_owned();
                     // "Duration: a whole number…" under `duration` would say it twice.
                     let desc = match desc.split_once(": ") {
                         Some((head, rest))
@@ -385,19 +391,35 @@ impl Translator<'_> {
                     format!("{} is not allowed here", self.subject(ptr)),
                 ));
             }
-            ValidationErrorKind::Not { .. } => {
-                let mut diag = d(
-                    self.key_span(ptr),
-                    format!(
-                        "{} combines fields that cannot be used together",
-                        self.subject(ptr)
+            ValidationErrorKind::Not { schema } => {
+                // `not: {required: [x]}` forbids a field in this combination: point at it.
+                let forbidden: Vec<&str> = schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let (span, message) = match forbidden.first() {
+                    Some(field) => (
+                        self.key_span(&format!("{ptr}/{}", escape(field))),
+                        format!(
+                            "{} cannot set `{field}` together with the fields it already has",
+                            self.subject(ptr)
+                        ),
                     ),
-                );
+                    None => (
+                        self.key_span(ptr),
+                        format!(
+                            "{} combines fields that cannot be used together",
+                            self.subject(ptr)
+                        ),
+                    ),
+                };
+                let mut diag = d(span, message);
                 if let Some(desc) = schema_at(self.schema, parent(parent(schema_path)))
                     .and_then(|s| s.get("description"))
                     .and_then(Value::as_str)
                 {
-                    diag = diag.with_help(first_sentence(desc));
+                    diag = diag.with_help(help_text(desc));
                 }
                 out.push(diag);
             }

@@ -190,7 +190,29 @@ impl<'de> Deserialize<'de> for Handler {
             Raw::Module(m) => Err(serde::de::Error::custom(format!(
                 "`{m}` is not a `module.path:function` entry point"
             ))),
-            Raw::Spec(s) => Ok(Handler::Spec(s)),
+            Raw::Spec(s) => match s.missing_field() {
+                None => Ok(Handler::Spec(s)),
+                Some(field) => Err(serde::de::Error::missing_field(field)),
+            },
+        }
+    }
+}
+
+impl HandlerSpec {
+    /// The field this kind of handler needs but lacks (the schema's `if`/`then` rules).
+    pub fn missing_field(&self) -> Option<&'static str> {
+        match self.kind {
+            HandlerKind::Exec | HandlerKind::Worker if self.command.is_empty() => Some("command"),
+            HandlerKind::Http if self.url.is_none() => Some("url"),
+            HandlerKind::Mcp if self.upstream.is_none() => Some("upstream"),
+            HandlerKind::Workflow if self.workflow.is_none() => Some("workflow"),
+            HandlerKind::Builtin if self.name.is_none() => Some("name"),
+            HandlerKind::Builtin
+                if self.name == Some(Builtin::Sleep) && self.duration.is_none() =>
+            {
+                Some("duration")
+            }
+            _ => None,
         }
     }
 }
@@ -455,6 +477,19 @@ mod tests {
         assert!(!is_module_path("a:1f"));
         let bad = serde_json::from_value::<Handler>(serde_json::json!("a b:c"));
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn each_handler_kind_needs_its_field() {
+        let load = |v| serde_json::from_value::<Handler>(v);
+        assert!(load(serde_json::json!({"kind": "exec"})).is_err());
+        assert!(load(serde_json::json!({"kind": "exec", "command": ["x"]})).is_ok());
+        assert!(load(serde_json::json!({"kind": "builtin", "name": "sleep"})).is_err());
+        assert!(
+            load(serde_json::json!({"kind": "builtin", "name": "sleep", "duration": "1ms"}))
+                .is_ok()
+        );
+        assert!(load(serde_json::json!({"kind": "http"})).is_err());
     }
 
     #[test]

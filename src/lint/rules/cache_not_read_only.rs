@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         if tool.cache.is_some() && !tool.read_only() {
             out.push(
                 Diagnostic::at(

@@ -53,7 +53,7 @@ fn near_miss(base: &Path, rel: &str) -> Option<String> {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         // Relative paths are resolved against the project root; a file checked outside any
         // project is resolved against its own folder.
         let file = cx.project.file(entry.file);
@@ -63,21 +63,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             .clone()
             .or_else(|| file.path().parent().map(Path::to_path_buf))
             .unwrap_or_default();
-        let mut missing = |pointer: String, rel: &str, what: &str| {
-            let mut d = Diagnostic::at(
-                &META,
-                entry.file,
-                cx.tool_span(entry, &pointer),
-                format!("{what} `{rel}` does not exist"),
-            );
+        let relative_to = if cx.project.root.is_some() {
+            "the folder holding lynx.toml"
+        } else {
+            "the tool file's folder"
+        };
+        let mut missing = |pointer: String, rel: &str, message: String| {
+            let mut d = Diagnostic::at(&META, entry.file, cx.tool_span(entry, &pointer), message);
             d = match near_miss(&base, rel) {
                 Some(s) => d.with_help(format!(
-                    "did you mean `{s}`? paths are relative to the project root"
+                    "did you mean `{s}`? paths are relative to {relative_to}"
                 )),
-                None => d.with_help(format!(
-                    "paths are relative to the project root `{}`",
-                    base.display()
-                )),
+                None => d.with_help(format!("paths are relative to {relative_to}")),
             };
             out.push(d);
         };
@@ -88,7 +85,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let as_file = format!("{rel}.py");
                 if !base.join(&as_file).is_file() && !base.join(&rel).join("__init__.py").is_file()
                 {
-                    missing("/handler".into(), &as_file, "the Python module file");
+                    missing(
+                        "/handler".into(),
+                        &as_file,
+                        format!(
+                            "Python module `{module}` not found: neither `{as_file}` nor `{rel}/__init__.py` exists"
+                        ),
+                    );
                 }
             }
             Handler::Spec(spec) => {
@@ -98,7 +101,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                             missing(
                                 format!("/handler/command/{i}"),
                                 arg,
-                                if i == 0 { "the program" } else { "the script" },
+                                format!(
+                                    "{} `{arg}` does not exist",
+                                    if i == 0 { "the program" } else { "the script" }
+                                ),
                             );
                         }
                     }
@@ -106,7 +112,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if let Some(cwd) = &spec.cwd
                     && !base.join(cwd).is_dir()
                 {
-                    missing("/handler/cwd".into(), cwd, "the working directory");
+                    missing(
+                        "/handler/cwd".into(),
+                        cwd,
+                        format!("the working directory `{cwd}` does not exist"),
+                    );
                 }
             }
         }

@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         let (Some(domain), Some(id_domain)) = (&tool.domain, tool.id.split('.').next()) else {
             continue;
         };

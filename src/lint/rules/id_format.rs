@@ -73,7 +73,7 @@ fn suggestion(id: &str) -> String {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         if let Some(why) = problem(&tool.id) {
             let mut d = Diagnostic::at(
                 &META,

@@ -19,7 +19,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         let (Some(layer), Some(id_layer)) = (tool.layer, tool.id.split('.').nth(1)) else {
             continue;
         };

@@ -313,7 +313,7 @@ pub(crate) mod test_support {
             extra: vec![],
             project_files: true,
         });
-        let diagnostics = crate::lint::check(&project);
+        let diagnostics = crate::lint::check(&project, None);
         Linted {
             _dir: dir,
             project,

@@ -24,8 +24,48 @@ pub static META: RuleMeta = RuleMeta {
     summary: "`input_schema` / `output_schema` is not a valid JSON Schema for an object",
 };
 
-/// Why `schema` is unusable as a tool's schema, with the JSON pointer of the culprit inside it.
-pub fn problem(schema: &Value) -> Option<(String, String)> {
+/// What is wrong with a tool's schema: where (a JSON pointer inside it), what, and what to do.
+#[derive(Debug, PartialEq)]
+pub struct Problem {
+    pub pointer: String,
+    pub message: String,
+    pub help: &'static str,
+}
+
+const KEYWORDS_HELP: &str =
+    "see https://json-schema.org/understanding-json-schema/ for the keywords";
+
+/// Turns a meta-schema or compile error into words about the user's schema.
+fn describe(e: &jsonschema::ValidationError<'_>) -> Problem {
+    use jsonschema::error::ValidationErrorKind as K;
+    let pointer = e.instance_path().as_str().to_owned();
+    let value = match e.instance().as_ref() {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let (message, help) = match e.kind() {
+        K::AnyOf { .. } | K::Enum { .. } if pointer.ends_with("/type") => (
+            format!("`{value}` is not a JSON Schema type"),
+            "use `string`, `number`, `integer`, `boolean`, `object`, `array` or `null`",
+        ),
+        K::Format { format } if format == "regex" => (
+            format!("`{value}` is not a valid regular expression"),
+            "JSON Schema patterns are ECMA-262 regular expressions; check brackets and escapes",
+        ),
+        _ => (
+            e.to_string().trim_end_matches('.').to_owned(),
+            KEYWORDS_HELP,
+        ),
+    };
+    Problem {
+        pointer,
+        message,
+        help,
+    }
+}
+
+/// Why `schema` is unusable as a tool's schema, or `None` when it is fine.
+pub fn problem(schema: &Value) -> Option<Problem> {
     let draft = schema.get("$schema").and_then(Value::as_str).unwrap_or("");
     let meta = if draft.contains("draft-07") {
         jsonschema::draft7::meta::validate(schema)
@@ -39,50 +79,45 @@ pub fn problem(schema: &Value) -> Option<(String, String)> {
         jsonschema::draft202012::meta::validate(schema)
     };
     if let Err(e) = meta {
-        return Some((e.instance_path().as_str().to_owned(), e.to_string()));
+        return Some(describe(&e));
     }
-    if let Err(e) = jsonschema::options().build(schema) {
-        return Some((String::new(), e.to_string()));
+    // Compiling catches what the meta-schema cannot: bad regexes, unresolvable `$ref`s.
+    if let Err(e) = jsonschema::options()
+        .should_validate_formats(true)
+        .build(schema)
+    {
+        return Some(describe(&e));
     }
     match schema.get("type") {
         Some(Value::String(t)) if t == "object" => None,
         None if schema.get("properties").is_some() => None,
-        _ => Some((
-            "/type".into(),
-            "MCP requires the schema of a tool to describe an object (`type: object`)".into(),
-        )),
+        _ => Some(Problem {
+            pointer: "/type".into(),
+            message: "must describe an object (`type: object`): MCP passes tool arguments and structured results as JSON objects".into(),
+            help: "use `type: object` and put the values under `properties`",
+        }),
     }
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         for (field, schema) in [
             ("input_schema", &tool.input_schema),
             ("output_schema", &tool.output_schema),
         ] {
             let Some(schema) = schema else { continue };
             let value = Value::Object(schema.clone());
-            if let Some((inner, why)) = problem(&value) {
-                let pointer = format!("/{field}{inner}");
+            if let Some(p) = problem(&value) {
+                let pointer = format!("/{field}{}", p.pointer);
                 let span = cx.tool_span(entry, &pointer);
-                let place = if inner.is_empty() {
-                    format!("`{field}`")
-                } else {
-                    format!("`{}`", field_name(&pointer))
-                };
                 out.push(
                     Diagnostic::at(
                         &META,
                         entry.file,
                         span,
-                        format!(
-                            "{place} is not a valid schema: {}",
-                            why.trim_end_matches('.')
-                        ),
+                        format!("`{}`: {}", field_name(&pointer), p.message),
                     )
-                    .with_help(
-                        "see https://json-schema.org/understanding-json-schema/ for the keywords",
-                    ),
+                    .with_help(p.help),
                 );
             }
         }
@@ -103,17 +138,21 @@ mod tests {
 
     #[test]
     fn bad_type_points_inside() {
-        let (at, _) =
+        let p =
             problem(&json!({"type": "object", "properties": {"a": {"type": "money"}}})).unwrap();
-        assert_eq!(at, "/properties/a/type");
+        assert_eq!(p.pointer, "/properties/a/type");
+        assert_eq!(p.message, "`money` is not a JSON Schema type");
     }
 
     #[test]
     fn non_object_and_bad_regex_fail() {
-        assert_eq!(problem(&json!({"type": "string"})).unwrap().0, "/type");
-        assert!(
-            problem(&json!({"type": "object", "properties": {"a": {"pattern": "("}}})).is_some()
+        assert_eq!(
+            problem(&json!({"type": "string"})).unwrap().pointer,
+            "/type"
         );
+        let p = problem(&json!({"type": "object", "properties": {"a": {"pattern": "("}}})).unwrap();
+        assert_eq!(p.pointer, "/properties/a/pattern");
+        assert!(p.message.contains("regular expression"), "{p:?}");
     }
 
     #[test]

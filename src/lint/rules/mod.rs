@@ -7,7 +7,7 @@ use super::context::Context;
 use super::diagnostic::{Diagnostic, RuleMeta};
 use crate::project::load::{FileProblem, MAX_FILE_BYTES};
 use crate::project::parse::IssueKind;
-use crate::project::{Document, FileKind, Project};
+use crate::project::{Document, FileKind};
 
 pub mod cache_not_read_only;
 pub mod duplicate_id;
@@ -99,7 +99,7 @@ fn human_size(bytes: u64) -> String {
 }
 
 /// Findings from reading and parsing one file.
-pub fn file_findings(project: &Project, doc: &Document) -> Vec<Diagnostic> {
+pub fn file_findings(doc: &Document) -> Vec<Diagnostic> {
     let file = doc.file;
     let mut out = Vec::new();
     if let Some(problem) = &doc.problem {
@@ -135,7 +135,8 @@ pub fn file_findings(project: &Project, doc: &Document) -> Vec<Diagnostic> {
                 file,
                 None,
                 "file is binary (it contains NUL bytes), not YAML or TOML text",
-            ),
+            )
+            .with_help("move it out of the project, or narrow the `tools`/`workflows` globs in `[project]` of lynx.toml"),
             FileProblem::NotUtf8 { offset } => Diagnostic::at(
                 &encoding::META,
                 file,
@@ -169,11 +170,13 @@ pub fn file_findings(project: &Project, doc: &Document) -> Vec<Diagnostic> {
                 &empty_file::META,
                 file,
                 None,
-                format!("{} file is empty", doc.kind.as_str()),
+                format!(
+                    "{} file defines nothing (it is empty or holds only comments)",
+                    doc.kind.as_str()
+                ),
             )
             .with_help("remove it, or run `lynx tool:create` to fill it"),
         );
     }
-    let _ = project;
     out
 }

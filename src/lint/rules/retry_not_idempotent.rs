@@ -20,7 +20,7 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         if tool.retry.as_ref().is_some_and(|r| r.attempts > 1) && !tool.idempotent() {
             out.push(
                 Diagnostic::at(

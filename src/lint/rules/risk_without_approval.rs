@@ -24,7 +24,7 @@ pub static META: RuleMeta = RuleMeta {
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let sox = cx.sox();
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         if tool.approval.as_ref().is_some_and(|a| a.required) {
             continue;
         }

@@ -187,7 +187,7 @@ fn mismatch(
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, wf) in cx.project.workflow_defs() {
+    for (entry, wf) in cx.workflows() {
         let file = entry.file;
         for (i, step) in wf.steps.iter().enumerate() {
             if step.upstream.is_some() {

@@ -48,7 +48,7 @@ fn report<V>(
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let config = &cx.project.config;
-    for (entry, tool) in cx.project.tool_defs() {
+    for (entry, tool) in cx.tools() {
         if let Some(approval) = &tool.approval {
             for (i, name) in approval.notify.iter().enumerate() {
                 if !config.notify.contains_key(name) {
@@ -82,7 +82,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for (entry, wf) in cx.project.workflow_defs() {
+    for (entry, wf) in cx.workflows() {
         for (i, step) in wf.steps.iter().enumerate() {
             if let Some(up) = step
                 .upstream

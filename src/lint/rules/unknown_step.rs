@@ -31,7 +31,7 @@ use std::collections::{BTreeSet, HashMap};
 pub static META: RuleMeta = RuleMeta {
     name: "unknown-step",
     severity: Severity::Error,
-    summary: "a workflow refers to a step that does not exist or does not run before it",
+    summary: "a workflow refers to a step or input that does not exist or has not run yet, or reuses a step id",
 };
 
 /// Help for a step name that does not exist.
@@ -66,7 +66,7 @@ fn upstream(wf: &Workflow, index: &HashMap<&str, usize>) -> Vec<BTreeSet<usize>>
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let env = Environment::new();
     let globals: BTreeSet<&str> = env.globals().map(|(name, _)| name).collect();
-    for (entry, wf) in cx.project.workflow_defs() {
+    for (entry, wf) in cx.workflows() {
         let file = entry.file;
         let ids: Vec<&str> = wf.steps.iter().map(|s| s.id.as_str()).collect();
         let mut index: HashMap<&str, usize> = HashMap::new();

@@ -47,7 +47,7 @@ fn known<'a>(cx: &Context<'a>) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut known_names = None;
-    for (entry, wf) in cx.project.workflow_defs() {
+    for (entry, wf) in cx.workflows() {
         for (i, step) in wf.steps.iter().enumerate() {
             if step.upstream.is_some() {
                 continue;

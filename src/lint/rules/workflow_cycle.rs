@@ -96,7 +96,7 @@ fn cycles(wf: &Workflow) -> Vec<Cycle> {
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for (entry, wf) in cx.project.workflow_defs() {
+    for (entry, wf) in cx.workflows() {
         for c in cycles(wf) {
             let span = cx.workflow_span(entry, &format!("/steps/{}/needs/{}", c.step, c.k));
             let id = &wf.steps[c.step].id;
