@@ -50,11 +50,10 @@ pub fn is_valid(kind: FileKind, value: &Value) -> bool {
 
 /// Validates one parsed document against its schema.
 pub fn check_document(project: &Project, doc: &Document) -> Vec<Diagnostic> {
-    let Some(root) = &doc.root else {
+    let (Some(root), Some(json)) = (&doc.root, &doc.json) else {
         return Vec::new();
     };
     let c = compiled(doc.kind);
-    let json = root.to_json();
     let mut out = Vec::new();
     let t = Translator {
         root,
@@ -62,7 +61,7 @@ pub fn check_document(project: &Project, doc: &Document) -> Vec<Diagnostic> {
         file: doc.file,
         kind: doc.kind,
     };
-    for e in c.validator.iter_errors(&json) {
+    for e in c.validator.iter_errors(json) {
         t.translate(&e, &mut out);
     }
     // A definition the schema accepts must load into the typed model; if it does not, the two

@@ -51,6 +51,8 @@ pub struct Document {
     pub file: FileId,
     pub kind: FileKind,
     pub root: Option<Node>,
+    /// `root` as plain JSON, built once: schema validation and the typed model both read it.
+    pub json: Option<serde_json::Value>,
     pub problem: Option<FileProblem>,
     pub issues: Vec<Issue>,
 }
@@ -175,6 +177,7 @@ struct Loaded {
     file: SourceFile,
     kind: FileKind,
     root: Option<Node>,
+    json: Option<serde_json::Value>,
     problem: Option<FileProblem>,
     issues: Vec<Issue>,
 }
@@ -195,21 +198,46 @@ fn load_one(cwd: &Path, path: PathBuf, kind: Option<FileKind>, limits: Limits) -
         Some(root) if root.get("steps").is_some() => FileKind::Workflow,
         _ => FileKind::Tool,
     });
+    let json = parsed.root.as_ref().map(Node::to_json);
     Loaded {
         file,
         kind,
+        json,
         root: parsed.root,
         problem,
         issues: parsed.issues,
     }
 }
 
-/// Removes `x-` extension keys, which the schema allows and the typed model ignores.
-fn without_extensions(mut json: serde_json::Value) -> serde_json::Value {
+fn has_extensions(json: &serde_json::Value) -> bool {
+    json.as_object()
+        .is_some_and(|m| m.keys().any(|k| k.starts_with("x-")))
+}
+
+fn strip_extensions(json: &mut serde_json::Value) {
     if let Some(map) = json.as_object_mut() {
         map.retain(|k, _| !k.starts_with("x-"));
     }
-    json
+}
+
+/// Deserialises a definition, ignoring the `x-` extension keys that the schema allows on it
+/// (and, for workflows, on its steps). Copies the value only when such keys are present.
+fn typed<T: serde::de::DeserializeOwned>(json: &serde_json::Value, with_steps: bool) -> Option<T> {
+    let steps = || {
+        json.get("steps")
+            .and_then(|s| s.as_array())
+            .into_iter()
+            .flatten()
+    };
+    if !has_extensions(json) && !(with_steps && steps().any(has_extensions)) {
+        return T::deserialize(json).ok();
+    }
+    let mut owned = json.clone();
+    strip_extensions(&mut owned);
+    if with_steps && let Some(steps) = owned.get_mut("steps").and_then(|s| s.as_array_mut()) {
+        steps.iter_mut().for_each(strip_extensions);
+    }
+    T::deserialize(owned).ok()
 }
 
 impl Project {
@@ -288,6 +316,7 @@ impl Project {
             file,
             kind: l.kind,
             root: l.root,
+            json: l.json,
             problem: l.problem,
             issues: l.issues,
         });
@@ -300,48 +329,34 @@ impl Project {
             .par_iter()
             .enumerate()
             .map(|(i, doc)| {
-                let Some(root) = &doc.root else {
+                let Some(json) = &doc.json else {
                     return (Vec::new(), None);
                 };
                 match doc.kind {
                     FileKind::Tool => {
-                        let mut tools = Vec::new();
-                        match root.get("tools") {
-                            Some(list) => {
-                                for (n, item) in list.items().iter().enumerate() {
-                                    tools.push(ToolEntry {
-                                        doc: i,
-                                        file: doc.file,
-                                        pointer: format!("/tools/{n}"),
-                                        def: serde_json::from_value(without_extensions(
-                                            item.to_json(),
-                                        ))
-                                        .ok(),
-                                    });
-                                }
-                            }
-                            None if root.is_map() => tools.push(ToolEntry {
-                                doc: i,
-                                file: doc.file,
-                                pointer: String::new(),
-                                def: serde_json::from_value(without_extensions(root.to_json()))
-                                    .ok(),
-                            }),
-                            None => {}
-                        }
+                        let entry = |pointer: String, value: &serde_json::Value| ToolEntry {
+                            doc: i,
+                            file: doc.file,
+                            pointer,
+                            def: typed(value, false),
+                        };
+                        let tools = match json.get("tools") {
+                            Some(serde_json::Value::Array(list)) => list
+                                .iter()
+                                .enumerate()
+                                .map(|(n, item)| entry(format!("/tools/{n}"), item))
+                                .collect(),
+                            Some(_) => Vec::new(),
+                            None if json.is_object() => vec![entry(String::new(), json)],
+                            None => Vec::new(),
+                        };
                         (tools, None)
                     }
                     FileKind::Workflow => {
-                        let mut json = without_extensions(root.to_json());
-                        if let Some(steps) = json.get_mut("steps").and_then(|s| s.as_array_mut()) {
-                            for step in steps.iter_mut() {
-                                *step = without_extensions(std::mem::take(step));
-                            }
-                        }
                         let wf = WorkflowEntry {
                             doc: i,
                             file: doc.file,
-                            def: serde_json::from_value(json).ok(),
+                            def: typed(json, true),
                         };
                         (Vec::new(), Some(wf))
                     }
