@@ -153,7 +153,7 @@ fn expand(cwd: &Path, arg: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let text = arg.to_string_lossy();
     let path = cwd.join(arg);
     if path.is_dir() {
-        return Ok(walk(&path, is_lynx_file));
+        return Ok(project::walk(&path, is_lynx_file));
     }
     if path.exists() || !text.contains(['*', '?', '[', '{']) {
         return Ok(vec![path]);
@@ -173,7 +173,7 @@ fn expand(cwd: &Path, arg: &Path) -> anyhow::Result<Vec<PathBuf>> {
         })
         .collect();
     let root = cwd.join(&base);
-    let found = walk(&root, |p| {
+    let found = project::walk(&root, |p| {
         let rel = p.strip_prefix(cwd).unwrap_or(p);
         glob.is_match(rel) || glob.is_match(p)
     });
@@ -181,19 +181,6 @@ fn expand(cwd: &Path, arg: &Path) -> anyhow::Result<Vec<PathBuf>> {
         return Err(UsageError::new(format!("`{text}` matches no files")).into());
     }
     Ok(found)
-}
-
-fn walk(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(root)
-        .follow_links(true)
-        .require_git(false)
-        .build()
-        .flatten()
-        .filter(|e| e.depth() > 0 && keep(e.path()))
-        .map(|e| e.into_path())
-        .collect();
-    out.sort();
-    out
 }
 
 fn list_rules(format: Format) -> anyhow::Result<Outcome> {

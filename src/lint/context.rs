@@ -47,12 +47,16 @@ impl<'a> Context<'a> {
 
     /// The loaded tools whose findings are wanted.
     pub fn tools(&self) -> impl Iterator<Item = (&'a ToolEntry, &'a Tool)> + '_ {
-        self.project.tool_defs().filter(|(e, _)| self.is_target(e.file))
+        self.project
+            .tool_defs()
+            .filter(|(e, _)| self.is_target(e.file))
     }
 
     /// The loaded workflows whose findings are wanted.
     pub fn workflows(&self) -> impl Iterator<Item = (&'a WorkflowEntry, &'a Workflow)> + '_ {
-        self.project.workflow_defs().filter(|(e, _)| self.is_target(e.file))
+        self.project
+            .workflow_defs()
+            .filter(|(e, _)| self.is_target(e.file))
     }
 
     pub fn sox(&self) -> bool {

@@ -16,8 +16,8 @@ use crate::project::Project;
 use crate::project::model::RuleLevel;
 use context::Context;
 use diagnostic::{Diagnostic, FileId, Severity};
-use std::collections::HashSet;
 use rayon::prelude::*;
+use std::collections::HashSet;
 
 /// Runs every rule over `project` and returns the findings, sorted by file and position.
 /// With `targets`, only those files are checked; the rest of the project is context (ids,
@@ -25,19 +25,29 @@ use rayon::prelude::*;
 pub fn check(project: &Project, targets: Option<&HashSet<FileId>>) -> Vec<Diagnostic> {
     let is_target = |f: FileId| targets.is_none_or(|t| t.contains(&f));
     let cx = Context::new(project, targets);
-    let per_file = project.docs.par_iter().filter(|d| is_target(d.file)).flat_map_iter(|doc| {
-        let mut found = rules::file_findings(doc);
-        if found.iter().all(|d| d.severity != Severity::Error) {
-            found.extend(schema::check_document(project, doc));
-        }
-        found
-    });
-    let per_rule = rules::ALL.par_iter().filter_map(|r| r.check).flat_map_iter(|check| {
-        let mut found = Vec::new();
-        check(&cx, &mut found);
-        found
-    });
-    let mut out: Vec<Diagnostic> = per_file.chain(per_rule).filter(|d| is_target(d.file)).collect();
+    let per_file = project
+        .docs
+        .par_iter()
+        .filter(|d| is_target(d.file))
+        .flat_map_iter(|doc| {
+            let mut found = rules::file_findings(doc);
+            if found.iter().all(|d| d.severity != Severity::Error) {
+                found.extend(schema::check_document(project, doc));
+            }
+            found
+        });
+    let per_rule = rules::ALL
+        .par_iter()
+        .filter_map(|r| r.check)
+        .flat_map_iter(|check| {
+            let mut found = Vec::new();
+            check(&cx, &mut found);
+            found
+        });
+    let mut out: Vec<Diagnostic> = per_file
+        .chain(per_rule)
+        .filter(|d| is_target(d.file))
+        .collect();
 
     let levels = &project.config.lint.rules;
     out.retain_mut(|d| {

@@ -6,7 +6,7 @@
 
 use super::diagnostic::{Diagnostic, FileId};
 use super::rules::schema::META;
-use super::suggest::{did_you_mean, one_of};
+use super::suggest::{clip, did_you_mean, one_of};
 use crate::project::node::{Node, escape};
 use crate::project::source::Span;
 use crate::project::{Document, FileKind, Project};
@@ -161,10 +161,11 @@ fn help_text(description: &str) -> String {
     lowercase_first(first_sentence(description).trim_end_matches('.'))
 }
 
+/// A value as quoted in a message, cut short if long.
 fn render_value(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => clip(s, 80).into_owned(),
+        other => clip(&other.to_string(), 80).into_owned(),
     }
 }
 

@@ -14,6 +14,15 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// `text` cut to about `max` characters with an ellipsis: messages quote user values, and a
+/// value can be megabytes long.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => text.into(),
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+    }
+}
+
 /// `a`, `b` and `c` — for "expected one of" messages.
 pub fn one_of(items: &[impl AsRef<str>]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| format!("`{}`", s.as_ref())).collect();
@@ -34,6 +43,12 @@ mod tests {
         assert_eq!(did_you_mean("rsik", keys), Some("risk"));
         assert_eq!(did_you_mean("descripton", keys), Some("description"));
         assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn clips_long_values_on_char_boundaries() {
+        assert_eq!(clip("short", 80), "short");
+        assert_eq!(clip("ééééé", 3), "ééé…");
     }
 
     #[test]

@@ -87,7 +87,10 @@ mod tests {
     fn other_rules_and_far_lines_are_not_suppressed() {
         let (f, d) = diag_at("cache: 1 # lynx: ignore[schema]\n", "cache:");
         assert!(!is_suppressed(&f, &d));
-        let (f, d) = diag_at("# lynx: ignore[cache-not-read-only]\n\ncache: 1\n", "cache:");
+        let (f, d) = diag_at(
+            "# lynx: ignore[cache-not-read-only]\n\ncache: 1\n",
+            "cache:",
+        );
         assert!(!is_suppressed(&f, &d));
         // A trailing comment on the line above belongs to that line only.
         let (f, d) = diag_at("a: 1 # lynx: ignore\ncache: 1\n", "cache:");

@@ -131,33 +131,53 @@ fn glob_set(patterns: &[String]) -> GlobSet {
     b.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-/// Every path under `root` matching the project's tool or workflow globs, `.gitignore`d and
-/// hidden paths skipped, symlinks followed (loops end the branch).
-fn discover(root: &Path, tools: &GlobSet, workflows: &GlobSet) -> Vec<(PathBuf, FileKind)> {
-    let mut out = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
+/// Every path under `root` (not `root` itself), sorted: `.gitignore`d and hidden paths
+/// skipped, symlinks followed. A path the walk cannot enter — a dangling symlink, a symlink loop,
+/// an unreadable folder — is still listed, so reading it reports why instead of dropping it.
+pub fn walk(root: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    fn error_path(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::Loop { child, .. } => Some(child),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                error_path(err)
+            }
+            ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+            _ => None,
+        }
+    }
+    let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(root)
         .follow_links(true)
         .require_git(false)
-        .build();
-    for entry in walker.flatten() {
-        let path = entry.path();
-        let Ok(rel) = path.strip_prefix(root) else {
-            continue;
-        };
-        if rel.as_os_str().is_empty() {
-            continue;
-        }
-        let kind = if workflows.is_match(rel) {
-            FileKind::Workflow
-        } else if tools.is_match(rel) {
-            FileKind::Tool
-        } else {
-            continue;
-        };
-        out.push((path.to_path_buf(), kind));
-    }
+        .build()
+        .filter_map(|entry| match entry {
+            Ok(e) if e.depth() > 0 => Some(e.into_path()),
+            Ok(_) => None,
+            Err(e) => error_path(&e).map(Path::to_path_buf),
+        })
+        .filter(|p| p != root && keep(p))
+        .collect();
     out.sort();
+    out.dedup();
     out
+}
+
+/// Every path under `root` matching the project's tool or workflow globs.
+fn discover(root: &Path, tools: &GlobSet, workflows: &GlobSet) -> Vec<(PathBuf, FileKind)> {
+    let kind = |path: &Path| {
+        let rel = path.strip_prefix(root).ok()?;
+        if workflows.is_match(rel) {
+            Some(FileKind::Workflow)
+        } else if tools.is_match(rel) {
+            Some(FileKind::Tool)
+        } else {
+            None
+        }
+    };
+    walk(root, |p| kind(p).is_some())
+        .into_iter()
+        .filter_map(|p| kind(&p).map(|k| (p, k)))
+        .collect()
 }
 
 /// Guesses what a file describes from its name and place.
@@ -229,7 +249,8 @@ fn typed<T: serde::de::DeserializeOwned>(json: &serde_json::Value, with_steps: b
             .into_iter()
             .flatten()
     };
-    if !has_extensions(json) && !(with_steps && steps().any(has_extensions)) {
+    let step_extensions = with_steps && steps().any(has_extensions);
+    if !has_extensions(json) && !step_extensions {
         return T::deserialize(json).ok();
     }
     let mut owned = json.clone();

@@ -7,6 +7,8 @@
 
 use super::source::Span;
 use serde_json::{Map, Number, Value as Json};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Bounds that keep hostile files from exhausting the stack or memory.
 #[derive(Clone, Copy, Debug)]
@@ -15,6 +17,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes a document may expand to (aliases count every time they are used).
     pub max_nodes: usize,
+    /// Most bytes of scalar text a document may expand to: with aliases, a few repeats of one
+    /// large string would otherwise take gigabytes while staying under `max_nodes`.
+    pub max_bytes: usize,
 }
 
 impl Default for Limits {
@@ -22,14 +27,56 @@ impl Default for Limits {
         Self {
             max_depth: 128,
             max_nodes: 250_000,
+            max_bytes: 16 * 1024 * 1024,
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Node {
     pub span: Span,
     pub value: Value,
+    /// Key lookups in large mappings go through this index, so a file with 100,000 keys costs
+    /// linear time however many findings look keys up (each JSON-pointer lookup was a scan).
+    index: KeyIndex,
+}
+
+impl std::fmt::Debug for Node {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("span", &self.span)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+/// Mappings with more entries than this get a hash index on first lookup; smaller ones are
+/// scanned.
+const INDEX_ABOVE: usize = 16;
+
+/// A lazily built index from key to its first entry. It is invisible to equality and is not
+/// cloned (a clone builds its own when needed); it remembers which entry list it was built for
+/// and is ignored if `value` has been replaced since.
+#[derive(Default)]
+struct KeyIndex(OnceLock<Box<Lookup>>);
+
+struct Lookup {
+    /// Address and length of the entry list the index was built from.
+    entries: usize,
+    len: usize,
+    first: HashMap<String, usize>,
+}
+
+impl Clone for KeyIndex {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for KeyIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,17 +98,46 @@ pub struct Entry {
 
 impl Node {
     pub fn new(span: Span, value: Value) -> Self {
-        Self { span, value }
+        Self {
+            span,
+            value,
+            index: KeyIndex::default(),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)
     }
 
+    /// The first entry named `key` (the `duplicate-key` rule reports any later ones).
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        match &self.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key == key),
-            _ => None,
+        let Value::Map(entries) = &self.value else {
+            return None;
+        };
+        if entries.len() <= INDEX_ABOVE {
+            return entries.iter().find(|e| e.key == key);
+        }
+        let lookup = self.index.0.get_or_init(|| {
+            let mut first = HashMap::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                first.entry(e.key.clone()).or_insert(i);
+            }
+            Box::new(Lookup {
+                entries: entries.as_ptr() as usize,
+                len: entries.len(),
+                first,
+            })
+        });
+        let fresh = lookup.entries == entries.as_ptr() as usize && lookup.len == entries.len();
+        match lookup
+            .first
+            .get(key)
+            .map(|&i| &entries[i.min(entries.len() - 1)])
+        {
+            Some(e) if fresh && e.key == key => Some(e),
+            None if fresh => None,
+            // The tree was edited after the index was built: scan.
+            _ => entries.iter().find(|e| e.key == key),
         }
     }
 
@@ -122,7 +198,7 @@ impl Node {
 
     fn child(&self, token: &str) -> Option<&Node> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|e| e.key == token).map(|e| &e.value),
+            Value::Map(_) => self.get(token),
             Value::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),
             _ => None,
         }
@@ -250,10 +326,70 @@ mod tests {
         let root = n(
             0,
             Value::Map(vec![
-                Entry { key: "k".into(), key_span: Span::default(), value: n(1, Value::Bool(true)) },
-                Entry { key: "k".into(), key_span: Span::default(), value: n(2, Value::Bool(false)) },
+                Entry {
+                    key: "k".into(),
+                    key_span: Span::default(),
+                    value: n(1, Value::Bool(true)),
+                },
+                Entry {
+                    key: "k".into(),
+                    key_span: Span::default(),
+                    value: n(2, Value::Bool(false)),
+                },
             ]),
         );
         assert_eq!(root.to_json(), serde_json::json!({"k": false}));
+    }
+
+    fn big_map(n: usize) -> Node {
+        let entries = (0..n)
+            .map(|i| Entry {
+                key: format!("k{}", i % (n - 1)), // the last key repeats the first
+                key_span: Span::new(i, i + 1),
+                value: n_at(i),
+            })
+            .collect();
+        Node::new(Span::default(), Value::Map(entries))
+    }
+
+    fn n_at(i: usize) -> Node {
+        Node::new(Span::new(i, i + 1), Value::Null)
+    }
+
+    /// Regression: every key lookup scanned the mapping, so a file with 100,000 unknown keys
+    /// (one schema finding each, each looking its key up) took minutes.
+    #[test]
+    fn lookups_in_large_mappings_are_indexed() {
+        let root = big_map(100_000);
+        let started = std::time::Instant::now();
+        for i in 0..100_000 {
+            let key = format!("k{}", 99_999 - i % 99_999);
+            assert!(root.get(&key).is_some() || key == "k99999");
+            assert!(root.key_span(&format!("/{key}")).is_some() || key == "k99999");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        // The first of duplicate keys is the one found, as with a scan.
+        assert_eq!(root.entry("k0").unwrap().key_span, Span::new(0, 1));
+        assert!(root.get("nope").is_none());
+        // Equality and clones ignore the index.
+        let copy = root.clone();
+        assert_eq!(copy, big_map(100_000));
+        assert_eq!(copy.get("k5").unwrap().span, Span::new(5, 6));
+    }
+
+    #[test]
+    fn an_edited_tree_is_not_misled_by_a_stale_index() {
+        let mut root = big_map(40);
+        assert_eq!(root.get("k3").unwrap().span, Span::new(3, 4));
+        if let Value::Map(entries) = &mut root.value {
+            entries.swap(3, 4);
+            entries.push(Entry {
+                key: "new".into(),
+                key_span: Span::default(),
+                value: n_at(99),
+            });
+        }
+        assert_eq!(root.get("k3").unwrap().span, Span::new(3, 4));
+        assert_eq!(root.get("new").unwrap().span, Span::new(99, 100));
     }
 }

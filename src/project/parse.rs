@@ -52,19 +52,38 @@ pub struct Parsed {
 // ---------------------------------------------------------------------------------------------
 // YAML
 
-enum Frame {
-    Seq {
-        start: usize,
-        anchor: usize,
-        items: Vec<Node>,
-    },
+/// A sequence or mapping being built.
+enum Collection {
+    Seq(Vec<Node>),
     Map {
-        start: usize,
-        anchor: usize,
         entries: Vec<Entry>,
         key: Option<(String, Span)>,
         seen: HashMap<String, Span>,
     },
+}
+
+struct Frame {
+    start: usize,
+    anchor: usize,
+    /// The deepest nesting among the finished children (0 while there are only scalars).
+    height: usize,
+    collection: Collection,
+}
+
+/// What the parse has built so far, or what one more copy of a node costs.
+#[derive(Clone, Copy, Debug, Default)]
+struct Cost {
+    nodes: usize,
+    /// Bytes of scalar text (keys included).
+    bytes: usize,
+}
+
+/// An anchored node (`&name`), kept to expand its aliases (`*name`).
+struct Anchored {
+    node: Node,
+    cost: Cost,
+    /// How many levels of nesting the node adds where an alias puts it.
+    height: usize,
 }
 
 struct Builder<'a> {
@@ -72,8 +91,8 @@ struct Builder<'a> {
     ascii: bool,
     limits: Limits,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
-    nodes: usize,
+    anchors: HashMap<usize, Anchored>,
+    spent: Cost,
     issues: Vec<Issue>,
     root: Option<Node>,
 }
@@ -92,39 +111,75 @@ impl Builder<'_> {
         Span::new(start, self.offset(&s.end).max(start))
     }
 
-    /// Adds `count` nodes to the budget; `false` (with an issue) once it is spent.
-    fn spend(&mut self, count: usize, span: Span) -> bool {
-        self.nodes = self.nodes.saturating_add(count);
-        if self.nodes > self.limits.max_nodes {
-            let mut issue = Issue::new(
-                IssueKind::Limit,
-                span,
+    /// Adds `cost` to the budget; `false` (with an issue) once it is spent. Anchors and aliases
+    /// are charged for every copy they make (`copy`), so the budget bounds memory as well as
+    /// time.
+    fn spend(&mut self, cost: Cost, span: Span, copy: bool) -> bool {
+        self.spent.nodes = self.spent.nodes.saturating_add(cost.nodes);
+        self.spent.bytes = self.spent.bytes.saturating_add(cost.bytes);
+        let aliases = copy || !self.anchors.is_empty();
+        let (message, help) = if self.spent.nodes > self.limits.max_nodes {
+            if aliases {
+                (
+                    format!(
+                        "document expands to more than {} values; aliases may be nested to blow up its size",
+                        self.limits.max_nodes
+                    ),
+                    "remove the nested aliases (`*name`) or split the file",
+                )
+            } else {
+                (
+                    format!("document holds more than {} values", self.limits.max_nodes),
+                    "split the file; no lynx file needs this many values",
+                )
+            }
+        } else if self.spent.bytes > self.limits.max_bytes {
+            (
                 format!(
-                    "document expands to more than {} values; aliases may be nested to blow up its size",
-                    self.limits.max_nodes
+                    "document expands to more than {} MiB of text; aliases repeat a large value too often",
+                    self.limits.max_bytes / (1024 * 1024)
                 ),
-            );
-            issue.help = Some("remove the nested aliases (`*name`) or split the file".into());
-            self.issues.push(issue);
-            return false;
-        }
-        true
+                "remove the aliases (`*name`) of large values, or split the file",
+            )
+        } else {
+            return true;
+        };
+        let mut issue = Issue::new(IssueKind::Limit, span, message);
+        issue.help = Some(help.into());
+        self.issues.push(issue);
+        false
     }
 
-    /// Hands a finished node to its parent; `false` stops the parse.
-    fn complete(&mut self, node: Node, anchor: usize) -> bool {
+    fn too_deep(&mut self, span: Span, message: String) -> bool {
+        let mut issue = Issue::new(IssueKind::Limit, span, message);
+        issue.help = Some("flatten the structure; no lynx file needs this depth".into());
+        self.issues.push(issue);
+        false
+    }
+
+    /// Hands a finished node, `height` levels deep, to its parent; `false` stops the parse.
+    fn complete(&mut self, node: Node, anchor: usize, height: usize) -> bool {
         if anchor != 0 {
-            let size = count_nodes(&node);
-            self.anchors.insert(anchor, (node.clone(), size));
-        }
-        match self.stack.last_mut() {
-            None => {
-                self.root = Some(node);
+            let cost = measure(&node);
+            // Keeping the anchor is a copy: charge it, or nested anchors multiply memory.
+            if !self.spend(cost, node.span, true) {
+                return false;
             }
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map {
-                entries, key, seen, ..
-            }) => match key.take() {
+            let kept = Anchored {
+                node: node.clone(),
+                cost,
+                height,
+            };
+            self.anchors.insert(anchor, kept);
+        }
+        let Some(frame) = self.stack.last_mut() else {
+            self.root = Some(node);
+            return true;
+        };
+        frame.height = frame.height.max(height);
+        match &mut frame.collection {
+            Collection::Seq(items) => items.push(node),
+            Collection::Map { entries, key, seen } => match key.take() {
                 None => match node.value {
                     Value::String(s) => *key = Some((s, node.span)),
                     Value::Bool(_) | Value::Number(_) | Value::Null => {
@@ -132,11 +187,13 @@ impl Builder<'_> {
                         *key = Some((text, node.span));
                     }
                     Value::Seq(_) | Value::Map(_) => {
-                        self.issues.push(Issue::new(
+                        let mut issue = Issue::new(
                             IssueKind::Syntax,
                             node.span,
                             "mapping keys must be plain scalars, not lists or mappings",
-                        ));
+                        );
+                        issue.help = Some("use a string key".into());
+                        self.issues.push(issue);
                         return false;
                     }
                 },
@@ -147,8 +204,9 @@ impl Builder<'_> {
                             key_span,
                             format!("key `{k}` is defined twice in this mapping"),
                         );
-                        issue.help =
-                            Some("remove one of them; YAML loaders silently keep only the last".into());
+                        issue.help = Some(
+                            "remove one of them; YAML loaders silently keep only the last".into(),
+                        );
                         issue.related = Some((*first, "first defined here".into()));
                         self.issues.push(issue);
                     } else {
@@ -165,21 +223,121 @@ impl Builder<'_> {
         true
     }
 
-    fn scalar(&mut self, text: &str, style: ScalarStyle, tag: Option<&saphyr_parser::Tag>, span: Span) -> Option<Value> {
-        let tag = tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!").map(|t| t.suffix.as_str());
-        if style != ScalarStyle::Plain || tag == Some("str") {
-            return Some(Value::String(text.to_owned()));
+    /// A scalar's value: quoted and `!!str` scalars are strings, plain ones resolve by the
+    /// YAML 1.2 core schema, other core tags are checked, and tags lynx cannot represent are
+    /// reported (the value is then read as if untagged).
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&saphyr_parser::Tag>,
+        span: Span,
+    ) -> Value {
+        let string = || Value::String(text.to_owned());
+        if let Some(tag) = tag {
+            match core_tag(tag) {
+                Some("str") => return string(),
+                Some(want @ ("int" | "float" | "bool" | "null")) => {
+                    let v = resolve_plain(text).unwrap_or(Value::String(String::new()));
+                    let v = match (want, v) {
+                        ("int", v @ Value::Number(_)) if !is_float(&v) => Some(v),
+                        ("float", Value::Number(n)) => {
+                            n.as_f64().and_then(Number::from_f64).map(Value::Number)
+                        }
+                        ("bool", v @ Value::Bool(_)) | ("null", v @ Value::Null) => Some(v),
+                        _ => None,
+                    };
+                    return match v {
+                        Some(v) => v,
+                        None => {
+                            let mut issue = Issue::new(
+                                IssueKind::Syntax,
+                                span,
+                                format!("`{text}` is not a valid `!!{want}`"),
+                            );
+                            issue.help =
+                                Some(format!("fix the value, or remove the `!!{want}` tag"));
+                            self.issues.push(issue);
+                            string()
+                        }
+                    };
+                }
+                _ if is_non_specific(tag) => return string(),
+                _ => self.unsupported_tag(tag, span),
+            }
+        }
+        if style != ScalarStyle::Plain {
+            return string();
         }
         match resolve_plain(text) {
-            Ok(v) => Some(v),
+            Ok(v) => v,
             Err(message) => {
                 let mut issue = Issue::new(IssueKind::Syntax, span, message);
                 issue.help = Some("quote the value to keep it as a string".into());
                 self.issues.push(issue);
-                Some(Value::String(text.to_owned()))
+                string()
             }
         }
     }
+
+    /// Checks the tag of a sequence or mapping (`!!seq`, `!!map` or none).
+    fn collection_tag(&mut self, tag: Option<&saphyr_parser::Tag>, seq: bool, span: Span) {
+        let Some(tag) = tag else { return };
+        match core_tag(tag) {
+            Some("seq") if seq => {}
+            Some("map") if !seq => {}
+            _ if is_non_specific(tag) => {}
+            _ => self.unsupported_tag(tag, span),
+        }
+    }
+
+    fn unsupported_tag(&mut self, tag: &saphyr_parser::Tag, span: Span) {
+        let mut issue = Issue::new(
+            IssueKind::Syntax,
+            span,
+            format!(
+                "the YAML tag `{}` is not supported in lynx files",
+                tag_name(tag)
+            ),
+        );
+        issue.help = Some(
+            "remove the tag; lynx files hold plain strings, numbers, booleans, lists and mappings"
+                .into(),
+        );
+        self.issues.push(issue);
+    }
+}
+
+/// The suffix of a YAML core schema tag (`!!int` → `int`).
+fn core_tag(tag: &saphyr_parser::Tag) -> Option<&str> {
+    const CORE: &str = "tag:yaml.org,2002:";
+    match tag.handle.as_str() {
+        CORE | "!!" => Some(tag.suffix.as_str()),
+        // verbatim: `!<tag:yaml.org,2002:str>`
+        "" => tag.suffix.strip_prefix(CORE),
+        _ => None,
+    }
+}
+
+/// The non-specific tag `!`, which only says "not resolved by content" (a string).
+fn is_non_specific(tag: &saphyr_parser::Tag) -> bool {
+    tag.handle.is_empty() && tag.suffix == "!"
+}
+
+/// A tag as the user wrote it (near enough): `!!binary`, `!foo`, `!<tag:example.com,2000:x>`
+/// (verbatim tags have an empty handle; `%TAG` handles are shown expanded).
+fn tag_name(tag: &saphyr_parser::Tag) -> String {
+    if let Some(suffix) = core_tag(tag) {
+        format!("!!{suffix}")
+    } else if tag.handle == "!" {
+        format!("!{}", tag.suffix)
+    } else {
+        format!("!<{}{}>", tag.handle, tag.suffix)
+    }
+}
+
+fn is_float(v: &Value) -> bool {
+    matches!(v, Value::Number(n) if n.is_f64())
 }
 
 fn scalar_text(v: &Value) -> String {
@@ -192,12 +350,29 @@ fn scalar_text(v: &Value) -> String {
     }
 }
 
-fn count_nodes(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Seq(items) => items.iter().map(count_nodes).sum(),
-        Value::Map(entries) => entries.iter().map(|e| count_nodes(&e.value)).sum(),
-        _ => 0,
+/// Nodes and scalar bytes in a tree (its depth is bounded, so recursion is safe).
+fn measure(node: &Node) -> Cost {
+    let mut cost = Cost { nodes: 1, bytes: 0 };
+    let mut add = |c: Cost| {
+        cost.nodes = cost.nodes.saturating_add(c.nodes);
+        cost.bytes = cost.bytes.saturating_add(c.bytes);
+    };
+    match &node.value {
+        Value::Seq(items) => items.iter().for_each(|n| add(measure(n))),
+        Value::Map(entries) => entries.iter().for_each(|e| {
+            add(Cost {
+                nodes: 1,
+                bytes: e.key.len(),
+            });
+            add(measure(&e.value));
+        }),
+        Value::String(s) => add(Cost {
+            nodes: 0,
+            bytes: s.len(),
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
+    cost
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
@@ -213,7 +388,10 @@ fn resolve_plain(text: &str) -> Result<Value, String> {
         _ => {}
     }
     let bytes = text.as_bytes();
-    let digits = bytes.strip_prefix(b"-").or_else(|| bytes.strip_prefix(b"+")).unwrap_or(bytes);
+    let digits = bytes
+        .strip_prefix(b"-")
+        .or_else(|| bytes.strip_prefix(b"+"))
+        .unwrap_or(bytes);
     if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
         if let Ok(i) = text.parse::<i64>() {
             return Ok(Value::Number(i.into()));
@@ -224,13 +402,14 @@ fn resolve_plain(text: &str) -> Result<Value, String> {
         return float(text);
     }
     for (prefix, radix) in [("0o", 8), ("0x", 16)] {
-        if let Some(rest) = text.strip_prefix(prefix) {
-            if !rest.is_empty() && rest.chars().all(|c| c.is_digit(radix)) {
-                return match u64::from_str_radix(rest, radix) {
-                    Ok(u) => Ok(Value::Number(u.into())),
-                    Err(_) => Err(format!("`{text}` is too large for a 64-bit integer")),
-                };
-            }
+        if let Some(rest) = text.strip_prefix(prefix)
+            && !rest.is_empty()
+            && rest.chars().all(|c| c.is_digit(radix))
+        {
+            return match u64::from_str_radix(rest, radix) {
+                Ok(u) => Ok(Value::Number(u.into())),
+                Err(_) => Err(format!("`{text}` is too large for a 64-bit integer")),
+            };
         }
     }
     if looks_like_float(digits) {
@@ -288,7 +467,7 @@ pub fn yaml(file: &SourceFile, limits: Limits) -> Parsed {
         limits,
         stack: Vec::new(),
         anchors: HashMap::new(),
-        nodes: 0,
+        spent: Cost::default(),
         issues: Vec::new(),
         root: None,
     };
@@ -298,15 +477,15 @@ pub fn yaml(file: &SourceFile, limits: Limits) -> Parsed {
             Ok(pair) => pair,
             Err(e) => {
                 let at = b.offset(e.marker());
-                b.issues.push(Issue::new(
-                    IssueKind::Syntax,
-                    Span::new(at, at),
-                    e.info().to_owned(),
-                ));
-                return Parsed { root: None, issues: b.issues };
+                b.issues.push(scan_error(&file.text, at, e.info(), limits));
+                return Parsed {
+                    root: None,
+                    issues: b.issues,
+                };
             }
         };
         let sp = b.span(&span);
+        let seq = matches!(event, Event::SequenceStart(..));
         let keep_going = match event {
             Event::DocumentStart(_) => {
                 documents += 1;
@@ -324,40 +503,69 @@ pub fn yaml(file: &SourceFile, limits: Limits) -> Parsed {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                b.spend(1, sp)
-                    && match b.scalar(&text, style, tag.as_deref(), sp) {
-                        Some(v) => b.complete(Node::new(sp, v), anchor),
-                        None => false,
-                    }
+                let cost = Cost {
+                    nodes: 1,
+                    bytes: text.len(),
+                };
+                if b.spend(cost, sp, false) {
+                    let v = b.scalar(&text, style, tag.as_deref(), sp);
+                    b.complete(Node::new(sp, v), anchor, 0)
+                } else {
+                    false
+                }
             }
-            Event::Alias(id) => match b.anchors.get(&id).cloned() {
-                Some((node, size)) => b.spend(size, sp) && b.complete(Node::new(sp, node.value), 0),
+            Event::Alias(id) => match b.anchors.get(&id) {
+                Some(a) => {
+                    let (cost, height) = (a.cost, a.height);
+                    if b.stack.len() + height > limits.max_depth {
+                        b.too_deep(
+                            sp,
+                            format!(
+                                "nesting is deeper than {} levels once this alias is expanded",
+                                limits.max_depth
+                            ),
+                        )
+                    } else if b.spend(cost, sp, true) {
+                        // Charged before copying: a rejected alias costs nothing.
+                        let value = b.anchors[&id].node.value.clone();
+                        b.complete(Node::new(sp, value), 0, height)
+                    } else {
+                        false
+                    }
+                }
                 None => {
-                    b.issues.push(Issue::new(IssueKind::Syntax, sp, "alias refers to an unknown anchor"));
+                    let mut issue =
+                        Issue::new(IssueKind::Syntax, sp, "alias refers to an unknown anchor");
+                    issue.help = Some(
+                        "define the anchor (`&name`) before this alias, outside the value it names"
+                            .into(),
+                    );
+                    b.issues.push(issue);
                     false
                 }
             },
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 if b.stack.len() >= limits.max_depth {
-                    let mut issue = Issue::new(
-                        IssueKind::Limit,
+                    b.too_deep(
                         sp,
                         format!("nesting is deeper than {} levels", limits.max_depth),
-                    );
-                    issue.help = Some("flatten the structure; no lynx file needs this depth".into());
-                    b.issues.push(issue);
-                    false
-                } else if b.spend(1, sp) {
-                    b.stack.push(if matches!(event, Event::SequenceStart(..)) {
-                        Frame::Seq { start: sp.start, anchor, items: Vec::new() }
+                    )
+                } else if b.spend(Cost { nodes: 1, bytes: 0 }, sp, false) {
+                    b.collection_tag(tag.as_deref(), seq, sp);
+                    let collection = if seq {
+                        Collection::Seq(Vec::new())
                     } else {
-                        Frame::Map {
-                            start: sp.start,
-                            anchor,
+                        Collection::Map {
                             entries: Vec::new(),
                             key: None,
                             seen: HashMap::new(),
                         }
+                    };
+                    b.stack.push(Frame {
+                        start: sp.start,
+                        anchor,
+                        height: 0,
+                        collection,
                     });
                     true
                 } else {
@@ -365,23 +573,60 @@ pub fn yaml(file: &SourceFile, limits: Limits) -> Parsed {
                 }
             }
             Event::SequenceEnd | Event::MappingEnd => match b.stack.pop() {
-                Some(Frame::Seq { start, anchor, items }) => {
-                    let end = items.last().map_or(sp.end, |n| n.span.end).max(start);
-                    b.complete(Node::new(Span::new(start, end), Value::Seq(items)), anchor)
-                }
-                Some(Frame::Map { start, anchor, entries, .. }) => {
-                    let end = entries.last().map_or(sp.end, |e| e.value.span.end).max(start);
-                    b.complete(Node::new(Span::new(start, end), Value::Map(entries)), anchor)
+                Some(frame) => {
+                    let (end, value) = match frame.collection {
+                        Collection::Seq(items) => {
+                            (items.last().map(|n| n.span.end), Value::Seq(items))
+                        }
+                        Collection::Map { entries, .. } => (
+                            entries.last().map(|e| e.value.span.end),
+                            Value::Map(entries),
+                        ),
+                    };
+                    let end = end.unwrap_or(sp.end).max(frame.start);
+                    let node = Node::new(Span::new(frame.start, end), value);
+                    b.complete(node, frame.anchor, frame.height + 1)
                 }
                 None => true,
             },
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => true,
         };
         if !keep_going {
-            return Parsed { root: None, issues: b.issues };
+            return Parsed {
+                root: None,
+                issues: b.issues,
+            };
         }
     }
-    Parsed { root: b.root, issues: b.issues }
+    Parsed {
+        root: b.root,
+        issues: b.issues,
+    }
+}
+
+/// A scanner error as an issue: the parser's own nesting limit is an `input-limit` finding, and a
+/// tab in indentation is pointed at the tab itself.
+fn scan_error(text: &str, mut at: usize, info: &str, limits: Limits) -> Issue {
+    if info.contains("recursion limit") {
+        let mut issue = Issue::new(
+            IssueKind::Limit,
+            Span::new(at, at),
+            format!("nesting is deeper than {} levels", limits.max_depth),
+        );
+        issue.help = Some("flatten the structure; no lynx file needs this depth".into());
+        return issue;
+    }
+    let mut help = None;
+    if info.contains("tab") {
+        let bytes = text.as_bytes();
+        while at > 0 && bytes.get(at - 1) == Some(&b'\t') {
+            at -= 1;
+        }
+        help = Some("indent with spaces; YAML does not allow tabs in indentation".to_owned());
+    }
+    let mut issue = Issue::new(IssueKind::Syntax, Span::new(at, at), info.to_owned());
+    issue.help = help;
+    issue
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,13 +639,26 @@ pub fn toml(file: &SourceFile, limits: Limits) -> Parsed {
     let mut issues: Vec<Issue> = errors
         .iter()
         .map(|e| {
-            let span = e.span().map_or(Span::default(), |r| Span::new(r.start, r.end));
-            let kind = if e.message().contains("duplicate key") {
+            let span = e
+                .span()
+                .map_or(Span::default(), |r| Span::new(r.start, r.end));
+            let message = e.message().trim();
+            if message.contains("recursion") {
+                // The parser's own nesting limit (it stops before ours would).
+                let mut issue = Issue::new(
+                    IssueKind::Limit,
+                    span,
+                    format!("nesting is too deep for lynx to read ({message})"),
+                );
+                issue.help = Some("flatten the structure; no lynx file needs this depth".into());
+                return issue;
+            }
+            let kind = if message.contains("duplicate key") {
                 IssueKind::DuplicateKey
             } else {
                 IssueKind::Syntax
             };
-            Issue::new(kind, span, e.message().trim().to_owned())
+            Issue::new(kind, span, message.to_owned())
         })
         .collect();
     if !issues.is_empty() {
@@ -427,7 +685,11 @@ pub fn toml(file: &SourceFile, limits: Limits) -> Parsed {
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
                 Ok(n) => Value::Number(n.into()),
                 Err(_) => {
-                    issues.push(Issue::new(IssueKind::Syntax, span, "integer out of range"));
+                    issues.push(Issue::new(
+                        IssueKind::Syntax,
+                        span,
+                        format!("`{i}` is too large for a 64-bit integer"),
+                    ));
                     return None;
                 }
             },
@@ -448,7 +710,13 @@ pub fn toml(file: &SourceFile, limits: Limits) -> Parsed {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     let s = item.span();
-                    out.push(convert(item.get_ref(), Span::new(s.start, s.end), depth + 1, limits, issues)?);
+                    out.push(convert(
+                        item.get_ref(),
+                        Span::new(s.start, s.end),
+                        depth + 1,
+                        limits,
+                        issues,
+                    )?);
                 }
                 Value::Seq(out)
             }
@@ -460,7 +728,13 @@ pub fn toml(file: &SourceFile, limits: Limits) -> Parsed {
                     entries.push(Entry {
                         key: k.get_ref().to_string(),
                         key_span: Span::new(ks.start, ks.end),
-                        value: convert(v.get_ref(), Span::new(vs.start, vs.end), depth + 1, limits, issues)?,
+                        value: convert(
+                            v.get_ref(),
+                            Span::new(vs.start, vs.end),
+                            depth + 1,
+                            limits,
+                            issues,
+                        )?,
                     });
                 }
                 entries.sort_by_key(|e| e.key_span.start);
@@ -472,7 +746,13 @@ pub fn toml(file: &SourceFile, limits: Limits) -> Parsed {
 
     let span = table.span();
     let root = DeValue::Table(table.into_inner());
-    let root = convert(&root, Span::new(span.start, span.end), 0, limits, &mut issues);
+    let root = convert(
+        &root,
+        Span::new(span.start, span.end),
+        0,
+        limits,
+        &mut issues,
+    );
     Parsed { root, issues }
 }
 
@@ -589,5 +869,169 @@ mod tests {
     fn toml_duplicate_key_is_its_own_kind() {
         let p = toml(&file("a = 1\na = 2\n"), Limits::default());
         assert_eq!(p.issues[0].kind, IssueKind::DuplicateKey);
+    }
+
+    fn depth(node: &Node) -> usize {
+        match &node.value {
+            Value::Seq(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+            Value::Map(entries) => 1 + entries.iter().map(|e| depth(&e.value)).max().unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// Regression: each alias pasted a 120-deep anchor inside another 120 levels, so the tree
+    /// grew thousands of levels deep and walking it overflowed the stack.
+    #[test]
+    fn aliases_cannot_nest_past_the_depth_limit() {
+        let mut text = format!("a0: &a0 {}x{}\n", "[".repeat(120), "]".repeat(120));
+        for i in 1..60 {
+            let (open, close) = ("[".repeat(120), "]".repeat(120));
+            text.push_str(&format!("a{i}: &a{i} {open}*a{}{close}\n", i - 1));
+        }
+        let f = file(&text);
+        let p = yaml(&f, Limits::default());
+        assert!(p.root.is_none());
+        let issue = &p.issues[0];
+        assert_eq!(issue.kind, IssueKind::Limit);
+        assert!(issue.message.contains("alias"), "{issue:?}");
+        assert_eq!(&f.text[issue.span.range()], "*a0");
+
+        // At the limit is fine: the tree is exactly as deep as allowed.
+        let limits = Limits::default();
+        let half = limits.max_depth / 2;
+        let text = format!(
+            "a: &a {}x{}\nb: {}*a{}\n",
+            "[".repeat(half),
+            "]".repeat(half),
+            "[".repeat(limits.max_depth - half - 1),
+            "]".repeat(limits.max_depth - half - 1),
+        );
+        let p = yaml_of(&text);
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(depth(&p.root.unwrap()), limits.max_depth);
+    }
+
+    /// Regression: 3,000 aliases of a 1 MB string stayed far under the node budget but took
+    /// gigabytes; text is budgeted too.
+    #[test]
+    fn one_large_anchor_repeated_is_stopped_by_the_byte_budget() {
+        let refs = vec!["*a"; 3000].join(", ");
+        let text = format!("a: &a \"{}\"\nb: [{refs}]\n", "y".repeat(1_000_000));
+        let p = yaml_of(&text);
+        assert!(p.root.is_none());
+        assert_eq!(p.issues.len(), 1);
+        assert_eq!(p.issues[0].kind, IssueKind::Limit);
+        assert!(
+            p.issues[0].message.contains("MiB of text"),
+            "{:?}",
+            p.issues
+        );
+    }
+
+    /// Regression: an alias was copied before the budget was checked, and keeping an anchor
+    /// (a copy) was free, so 127 nested anchors around a large list multiplied memory.
+    #[test]
+    fn nested_anchors_are_charged_for_their_copies() {
+        let opens: String = (0..100).map(|i| format!("&n{i} [")).collect();
+        let text = format!(
+            "a: {opens}{}{}\n",
+            vec!["x"; 20_000].join(", "),
+            "]".repeat(100)
+        );
+        let p = yaml_of(&text);
+        assert!(p.root.is_none());
+        assert_eq!(p.issues[0].kind, IssueKind::Limit);
+        assert!(p.issues[0].message.contains("aliases"), "{:?}", p.issues);
+        // A large plain list is named as such, without blaming aliases.
+        let p = yaml_of(&format!("[{}]", vec!["x"; 300_000].join(",")));
+        assert!(
+            p.issues[0].message.contains("holds more than"),
+            "{:?}",
+            p.issues
+        );
+    }
+
+    /// Regression: the scanner's own flow-nesting limit (255) surfaced as "recursion limit
+    /// exceeded", a syntax error.
+    #[test]
+    fn scanner_nesting_limit_is_an_input_limit() {
+        for text in ["[".repeat(10_000), "{a: ".repeat(10_000)] {
+            let p = yaml_of(&text);
+            assert!(p.root.is_none());
+            assert_eq!(p.issues.len(), 1, "{:?}", p.issues);
+            assert_eq!(p.issues[0].kind, IssueKind::Limit);
+            assert_eq!(p.issues[0].message, "nesting is deeper than 128 levels");
+        }
+    }
+
+    /// Regression: tags were silently dropped (`!!binary`, `!foo`) or ignored (`!!int x`).
+    #[test]
+    fn tags_are_checked() {
+        let p = yaml_of("a: !!binary aGk=\nb: !foo bar\nc: !foo [1]\nd: 1\n");
+        let messages: Vec<&str> = p.issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "the YAML tag `!!binary` is not supported in lynx files",
+                "the YAML tag `!foo` is not supported in lynx files",
+                "the YAML tag `!foo` is not supported in lynx files",
+            ]
+        );
+        assert!(p.issues.iter().all(|i| i.kind == IssueKind::Syntax));
+        // The document is still read, as if untagged.
+        assert_eq!(p.root.unwrap().to_json()["d"], 1);
+
+        let p = yaml_of(
+            "a: !!str 1\nb: !!int \"2\"\nc: !!float 3\nd: !!bool true\ne: !!null ~\nf: ! 4\ng: !!seq [1]\nh: !!map {}\n",
+        );
+        assert!(p.issues.is_empty(), "{:?}", p.issues);
+        assert_eq!(
+            p.root.unwrap().to_json(),
+            serde_json::json!({"a": "1", "b": 2, "c": 3.0, "d": true, "e": null, "f": "4", "g": [1], "h": {}})
+        );
+
+        let p = yaml_of("a: !!int x\nb: !!seq {}\n");
+        assert_eq!(p.issues[0].message, "`x` is not a valid `!!int`");
+        assert_eq!(
+            p.issues[1].message,
+            "the YAML tag `!!seq` is not supported in lynx files"
+        );
+    }
+
+    /// Regression: a tab in indentation was reported one column after the tab.
+    #[test]
+    fn tab_indentation_points_at_the_tab() {
+        let f = file("id: x\nhandler:\n\tkind: exec\n");
+        let p = yaml(&f, Limits::default());
+        let issue = &p.issues[0];
+        assert_eq!(issue.kind, IssueKind::Syntax);
+        assert_eq!(issue.span.start, f.text.find('\t').unwrap());
+        assert!(issue.help.as_deref().unwrap().contains("spaces"));
+    }
+
+    /// Regression: TOML's parser limit surfaced as a syntax error, and a huge integer as
+    /// "integer out of range" without the number.
+    #[test]
+    fn toml_nesting_and_huge_integers() {
+        for text in [
+            format!("a = {}{}", "[".repeat(10_000), "]".repeat(10_000)),
+            format!("a = {}1{}", "{b = ".repeat(10_000), "}".repeat(10_000)),
+            format!("{} = 1", vec!["a"; 10_000].join(".")),
+        ] {
+            let p = toml(&file(&text), Limits::default());
+            assert!(p.root.is_none());
+            assert_eq!(p.issues[0].kind, IssueKind::Limit, "{:?}", p.issues);
+            assert!(p.issues[0].message.starts_with("nesting is too deep"));
+        }
+        let f = file("a = 123456789012345678901234567890\n");
+        let p = toml(&f, Limits::default());
+        assert_eq!(
+            p.issues[0].message,
+            "`123456789012345678901234567890` is too large for a 64-bit integer"
+        );
+        assert_eq!(
+            &f.text[p.issues[0].span.range()],
+            "123456789012345678901234567890"
+        );
     }
 }

@@ -78,7 +78,9 @@ impl SourceFile {
             return self.text.len();
         };
         let rest = &self.text[start..];
-        if rest.is_char_boundary(char_col.min(rest.len())) && rest[..char_col.min(rest.len())].is_ascii() {
+        if rest.is_char_boundary(char_col.min(rest.len()))
+            && rest[..char_col.min(rest.len())].is_ascii()
+        {
             return start + char_col.min(rest.len());
         }
         start
@@ -93,7 +95,11 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return "";
         };
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 

@@ -42,7 +42,11 @@ fn load(path: &Path) -> Project {
 #[test]
 fn schema_and_model_accept_the_same_files() {
     let files = fixture_files();
-    assert!(files.len() > 10, "fixtures are missing: found {}", files.len());
+    assert!(
+        files.len() > 10,
+        "fixtures are missing: found {}",
+        files.len()
+    );
     let mut disagreements = Vec::new();
     let mut compared = 0;
     for path in &files {
@@ -52,7 +56,9 @@ fn schema_and_model_accept_the_same_files() {
         let json = root.to_json();
         let schema_ok = schema::is_valid(doc.kind, &json);
         let model_ok = match doc.kind {
-            FileKind::Tool => !project.tools.is_empty() && project.tools.iter().all(|t| t.def.is_some()),
+            FileKind::Tool => {
+                !project.tools.is_empty() && project.tools.iter().all(|t| t.def.is_some())
+            }
             FileKind::Workflow => project.workflows.iter().all(|w| w.def.is_some()),
             // The config model loads section by section and tolerates broken sections, so only
             // one direction holds for it: whatever the schema accepts, the model takes whole.
@@ -75,25 +81,44 @@ fn schema_and_model_accept_the_same_files() {
         }
     }
     assert!(compared > 10, "too few fixtures parsed: {compared}");
-    assert!(disagreements.is_empty(), "schema and model disagree:\n{}", disagreements.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "schema and model disagree:\n{}",
+        disagreements.join("\n")
+    );
 }
 
 #[test]
 fn example_project_is_schema_valid_and_loads() {
-    for path in fixture_files().iter().filter(|p| p.starts_with(repo().join("fixtures/example"))) {
+    for path in fixture_files()
+        .iter()
+        .filter(|p| p.starts_with(repo().join("fixtures/example")))
+    {
         let project = load(path);
         let doc = &project.docs[0];
         let json = doc.root.as_ref().expect("example files parse").to_json();
-        assert!(schema::is_valid(doc.kind, &json), "{} fails its schema", path.display());
+        assert!(
+            schema::is_valid(doc.kind, &json),
+            "{} fails its schema",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn printed_schemas_are_the_shipped_files() {
-    for (kind, file) in [("tool", "tool"), ("workflow", "workflow"), ("config", "config")] {
-        let out = crate::support::lynx().args(["schema", kind]).output().unwrap();
+    for (kind, file) in [
+        ("tool", "tool"),
+        ("workflow", "workflow"),
+        ("config", "config"),
+    ] {
+        let out = crate::support::lynx()
+            .args(["schema", kind])
+            .output()
+            .unwrap();
         assert!(out.status.success());
-        let shipped = std::fs::read_to_string(repo().join(format!("schemas/{file}.schema.json"))).unwrap();
+        let shipped =
+            std::fs::read_to_string(repo().join(format!("schemas/{file}.schema.json"))).unwrap();
         assert_eq!(String::from_utf8(out.stdout).unwrap(), shipped);
     }
 }

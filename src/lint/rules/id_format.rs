@@ -79,7 +79,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 &META,
                 entry.file,
                 cx.tool_span(entry, "/id"),
-                format!("tool id `{}` {why}", tool.id),
+                format!(
+                    "tool id `{}` {why}",
+                    crate::lint::suggest::clip(&tool.id, 80)
+                ),
             );
             let fixed = suggestion(&tool.id);
             d = if fixed != tool.id && problem(&fixed).is_none() {

@@ -1,5 +1,5 @@
 //! A file beyond what lynx will process: larger than 4 MiB, nested deeper than 128 levels, or
-//! expanding (through YAML aliases) to more than 250,000 values.
+//! expanding (through YAML aliases) to more than 250,000 values or 16 MiB of text.
 //!
 //! **Why:** these limits keep `tool:validate` and `serve` fast and safe on hostile input — a
 //! "billion laughs" alias bomb is a few hundred bytes and would otherwise take gigabytes.
