@@ -632,6 +632,64 @@ fn scan_error(text: &str, mut at: usize, info: &str, limits: Limits) -> Issue {
 // ---------------------------------------------------------------------------------------------
 // TOML
 
+/// A TOML duplicate key, named, with the earlier definition in the same table when it can be
+/// found.
+fn toml_duplicate(file: &SourceFile, span: Span) -> Issue {
+    let key = file.text.get(span.range()).unwrap_or("").trim();
+    let mut issue = Issue::new(
+        IssueKind::DuplicateKey,
+        span,
+        format!("key `{key}` is defined twice"),
+    );
+    issue.help = Some("remove one of them; TOML does not allow a key twice".into());
+    // Look back through the current table for the first definition.
+    let line = file.line_col(span.start).line;
+    for l in (1..line).rev() {
+        let text = file.line_text(l).trim_start();
+        if text.starts_with('[') && !key.starts_with('[') {
+            break;
+        }
+        let defines = text
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('=') || key.starts_with('['));
+        if defines && !key.is_empty() {
+            let start = file.offset_of(l, file.line_text(l).len() - text.len());
+            issue.related = Some((
+                Span::new(start, start + key.len()),
+                "first defined here".into(),
+            ));
+            break;
+        }
+    }
+    issue
+}
+
+/// A TOML syntax error; an unquoted string value gets the fix spelled out.
+fn toml_syntax(file: &SourceFile, span: Span, message: &str) -> Issue {
+    let mut issue = Issue::new(IssueKind::Syntax, span, message.to_owned());
+    let line = file.line_col(span.start).line;
+    let text = file.line_text(line);
+    if let Some((key, value)) = text.split_once('=') {
+        let value = value.split(" #").next().unwrap_or("").trim();
+        let structured = value.starts_with(['"', '\'', '[', '{'])
+            || matches!(value, "true" | "false")
+            || value.parse::<f64>().is_ok();
+        if !value.is_empty() && !structured {
+            let line_start = file.offset_of(line, 0);
+            if let Some(at) = text.find(value) {
+                // Underline the whole value, not just where the parser gave up.
+                issue.span = Span::new(line_start + at, line_start + at + value.len());
+            }
+            issue.message = format!("`{value}` is not a TOML value ({message})");
+            issue.help = Some(format!(
+                "strings need quotes: `{} = \"{value}\"`",
+                key.trim()
+            ));
+        }
+    }
+    issue
+}
+
 /// Parses `file` as TOML. Duplicate keys are syntax errors in TOML, reported by the parser.
 pub fn toml(file: &SourceFile, limits: Limits) -> Parsed {
     use toml::de::{DeTable, DeValue};
@@ -653,12 +711,10 @@ pub fn toml(file: &SourceFile, limits: Limits) -> Parsed {
                 issue.help = Some("flatten the structure; no lynx file needs this depth".into());
                 return issue;
             }
-            let kind = if message.contains("duplicate key") {
-                IssueKind::DuplicateKey
-            } else {
-                IssueKind::Syntax
-            };
-            Issue::new(kind, span, message.to_owned())
+            if message.contains("duplicate key") {
+                return toml_duplicate(file, span);
+            }
+            toml_syntax(file, span, message)
         })
         .collect();
     if !issues.is_empty() {
@@ -869,6 +925,20 @@ mod tests {
     fn toml_duplicate_key_is_its_own_kind() {
         let p = toml(&file("a = 1\na = 2\n"), Limits::default());
         assert_eq!(p.issues[0].kind, IssueKind::DuplicateKey);
+        assert_eq!(p.issues[0].message, "key `a` is defined twice");
+        assert_eq!(p.issues[0].related.as_ref().unwrap().0, Span::new(0, 1));
+    }
+
+    #[test]
+    fn toml_unquoted_string_gets_the_fix() {
+        let f = file("[server]\nlisten = 127.0.0.1:7878 # here\n");
+        let p = toml(&f, Limits::default());
+        let issue = &p.issues[0];
+        assert_eq!(&f.text[issue.span.range()], "127.0.0.1:7878");
+        assert_eq!(
+            issue.help.as_deref(),
+            Some("strings need quotes: `listen = \"127.0.0.1:7878\"`")
+        );
     }
 
     fn depth(node: &Node) -> usize {
