@@ -33,7 +33,7 @@ pub fn run(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::
             .files
             .iter()
             .enumerate()
-            .filter(|(_, f)| paths.contains(&canonical(f.path())))
+            .filter(|(_, f)| paths.contains(&project::normalize(f.path())))
             .map(|(i, _)| FileId(i))
             .collect()
     });
@@ -116,11 +116,16 @@ fn resolve(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::
         .into());
     }
     let targets = (!given.is_empty()).then(|| {
-        let mut set: HashSet<PathBuf> = files.iter().map(|p| canonical(p)).collect::<HashSet<_>>();
+        let mut set: HashSet<PathBuf> = files
+            .iter()
+            .map(|p| project::normalize(p))
+            .collect::<HashSet<_>>();
         if let Some(c) = &config
-            && files.iter().any(|f| canonical(f) == canonical(c))
+            && files
+                .iter()
+                .any(|f| project::normalize(f) == project::normalize(c))
         {
-            set.insert(canonical(c));
+            set.insert(project::normalize(c));
         }
         set
     });
@@ -136,10 +141,6 @@ fn resolve(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::
         strict: args.strict,
         color: color && args.format == Format::Human,
     })
-}
-
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 fn is_lynx_file(path: &Path) -> bool {

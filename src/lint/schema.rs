@@ -61,7 +61,13 @@ pub fn check_document(project: &Project, doc: &Document) -> Vec<Diagnostic> {
         file: doc.file,
         kind: doc.kind,
     };
-    for e in c.validator.iter_errors(json) {
+    // Most files are valid: the boolean check is much cheaper than collecting errors.
+    let errors = if c.validator.is_valid(json) {
+        Vec::new()
+    } else {
+        c.validator.iter_errors(json).collect()
+    };
+    for e in errors {
         t.translate(&e, &mut out);
     }
     // A definition the schema accepts must load into the typed model; if it does not, the two

@@ -301,11 +301,11 @@ impl Project {
         // explicit `--kind` wins.
         let mut seen: HashMap<PathBuf, usize> = HashMap::new();
         if let Some(c) = &opts.config {
-            seen.insert(canonical(c), usize::MAX);
+            seen.insert(normalize(c), usize::MAX);
         }
         let mut unique: Vec<(PathBuf, Option<FileKind>)> = Vec::new();
         for (path, kind) in wanted {
-            match seen.get(&canonical(&path)) {
+            match seen.get(&normalize(&path)) {
                 Some(&usize::MAX) => {}
                 Some(&i) => {
                     if kind.is_some() && opts.extra.iter().any(|(p, _)| p == &path) {
@@ -313,7 +313,7 @@ impl Project {
                     }
                 }
                 None => {
-                    seen.insert(canonical(&path), unique.len());
+                    seen.insert(normalize(&path), unique.len());
                     unique.push((path, kind));
                 }
             }
@@ -418,8 +418,23 @@ impl Project {
     }
 }
 
-fn canonical(p: &Path) -> PathBuf {
-    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+/// `p` with `.` and `..` resolved lexically. Unlike `fs::canonicalize` this costs no system
+/// calls, which matters once per file in a large project; symlinks are left as they are.
+pub fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Loads each top-level section of `lynx.toml` separately; a broken section falls back to its

@@ -58,7 +58,7 @@ enum Collection {
     Map {
         entries: Vec<Entry>,
         key: Option<(String, Span)>,
-        seen: HashMap<String, Span>,
+        seen: Option<HashMap<String, Span>>,
     },
 }
 
@@ -198,7 +198,20 @@ impl Builder<'_> {
                     }
                 },
                 Some((k, key_span)) => {
-                    if let Some(first) = seen.get(&k) {
+                    // Small mappings (nearly all) are scanned; a hash set is built only for
+                    // large ones, so duplicate detection stays linear without a map per mapping.
+                    if seen.is_none() && entries.len() >= 16 {
+                        let mut map = HashMap::with_capacity(entries.len() * 2);
+                        for e in entries.iter() {
+                            map.entry(e.key.clone()).or_insert(e.key_span);
+                        }
+                        *seen = Some(map);
+                    }
+                    let first = match seen {
+                        Some(map) => map.get(&k).copied(),
+                        None => entries.iter().find(|e| e.key == k).map(|e| e.key_span),
+                    };
+                    if let Some(first) = first {
                         let mut issue = Issue::new(
                             IssueKind::DuplicateKey,
                             key_span,
@@ -207,10 +220,10 @@ impl Builder<'_> {
                         issue.help = Some(
                             "remove one of them; YAML loaders silently keep only the last".into(),
                         );
-                        issue.related = Some((*first, "first defined here".into()));
+                        issue.related = Some((first, "first defined here".into()));
                         self.issues.push(issue);
-                    } else {
-                        seen.insert(k.clone(), key_span);
+                    } else if let Some(map) = seen {
+                        map.insert(k.clone(), key_span);
                     }
                     entries.push(Entry {
                         key: k,
@@ -558,7 +571,7 @@ pub fn yaml(file: &SourceFile, limits: Limits) -> Parsed {
                         Collection::Map {
                             entries: Vec::new(),
                             key: None,
-                            seen: HashMap::new(),
+                            seen: None,
                         }
                     };
                     b.stack.push(Frame {

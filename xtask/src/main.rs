@@ -1,1 +1,54 @@
-fn main() {}
+//! Project automation, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
+//!
+//! - `codegen [--check]`: shell completions in `completions/` and the rule reference
+//!   `docs/rules.md`, generated from the lynx library itself.
+//! - `bench-validate`: times `lynx tool:validate` against ajv-cli and check-jsonschema on a
+//!   generated corpus.
+
+mod bench;
+mod codegen;
+mod corpus;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "lynx project automation")]
+struct Xtask {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Generate shell completions (`completions/`) and `docs/rules.md`.
+    Codegen {
+        /// Do not write: fail if any generated file is missing or out of date.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Benchmark `lynx tool:validate` against ajv-cli and check-jsonschema.
+    BenchValidate(bench::Options),
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn main() -> ExitCode {
+    let xtask = Xtask::parse();
+    let result = match xtask.task {
+        Task::Codegen { check } => codegen::run(check),
+        Task::BenchValidate(opts) => bench::run(&opts),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

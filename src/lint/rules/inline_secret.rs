@@ -17,6 +17,7 @@ use crate::lint::context::Context;
 use crate::lint::diagnostic::{Diagnostic, RuleMeta, Severity};
 use crate::project::FileKind;
 use crate::project::node::{Node, Value};
+use rayon::prelude::*;
 
 pub static META: RuleMeta = RuleMeta {
     name: "inline-secret",
@@ -165,20 +166,27 @@ fn scan(node: &Node, key: Option<&str>, hits: &mut Vec<(crate::project::source::
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for doc in cx.project.docs.iter().filter(|d| cx.is_target(d.file)) {
-        let Some(root) = &doc.root else { continue };
-        let mut hits = Vec::new();
-        scan(root, None, &mut hits);
-        let help = match doc.kind {
-            FileKind::Config => {
-                "put the secret in an environment variable and name it with a key ending in `_env` (e.g. `api_key_env = \"CRM_API_KEY\"`)"
+    let found: Vec<Diagnostic> = cx
+        .project
+        .docs
+        .par_iter()
+        .filter(|d| cx.is_target(d.file))
+        .flat_map_iter(|doc| {
+            let mut hits = Vec::new();
+            if let Some(root) = &doc.root {
+                scan(root, None, &mut hits);
             }
-            _ => "put the secret in an environment variable and list it in `handler.env`",
-        };
-        for (span, message) in hits {
-            out.push(Diagnostic::at(&META, doc.file, span, message).with_help(help));
-        }
-    }
+            let help = match doc.kind {
+                FileKind::Config => {
+                    "put the secret in an environment variable and name it with a key ending in `_env` (e.g. `api_key_env = \"CRM_API_KEY\"`)"
+                }
+                _ => "put the secret in an environment variable and list it in `handler.env`",
+            };
+            hits.into_iter()
+                .map(move |(span, message)| Diagnostic::at(&META, doc.file, span, message).with_help(help))
+        })
+        .collect();
+    out.extend(found);
 }
 
 #[cfg(test)]

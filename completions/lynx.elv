@@ -1,0 +1,93 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[lynx] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'lynx'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'lynx'= {
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand tool:validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+            cand validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+            cand schema 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lynx;tool:validate'= {
+            cand --path 'Another way to name a path to check (repeatable)'
+            cand --kind 'Treat every given file as this kind instead of guessing from its name and place'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --strict 'Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand --list-rules 'List the rules with their default severity and exit'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;validate'= {
+            cand --path 'Another way to name a path to check (repeatable)'
+            cand --kind 'Treat every given file as this kind instead of guessing from its name and place'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --strict 'Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand --list-rules 'List the rules with their default severity and exit'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;schema'= {
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;completions'= {
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;help'= {
+            cand tool:validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+            cand schema 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lynx;help;tool:validate'= {
+        }
+        &'lynx;help;schema'= {
+        }
+        &'lynx;help;completions'= {
+        }
+        &'lynx;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,89 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_lynx_global_optspecs
+    string join \n config= color= h/help V/version
+end
+
+function __fish_lynx_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_lynx_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_lynx_using_subcommand
+    set -l cmd (__fish_lynx_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c lynx -n "__fish_lynx_needs_command" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_needs_command" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_needs_command" -s h -l help -d 'Print help'
+complete -c lynx -n "__fish_lynx_needs_command" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l path -d 'Another way to name a path to check (repeatable)' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l kind -d 'Treat every given file as this kind instead of guessing from its name and place' -r -f -a "tool\t''
+workflow\t''
+config\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -s f -l format -d 'Output format' -r -f -a "human\t'Source snippets with carets, for people'
+json\t'Stable JSON document (see docs/output-formats.md)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
+github\t'GitHub Actions workflow commands (inline annotations on pull requests)'
+junit\t'JUnit XML, one test case per checked file'"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l strict -d 'Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml' -r -f -a "true\t''
+false\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l list-rules -d 'List the rules with their default severity and exit'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -l path -d 'Another way to name a path to check (repeatable)' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -l kind -d 'Treat every given file as this kind instead of guessing from its name and place' -r -f -a "tool\t''
+workflow\t''
+config\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -s f -l format -d 'Output format' -r -f -a "human\t'Source snippets with carets, for people'
+json\t'Stable JSON document (see docs/output-formats.md)'
+sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
+github\t'GitHub Actions workflow commands (inline annotations on pull requests)'
+junit\t'JUnit XML, one test case per checked file'"
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -l strict -d 'Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml' -r -f -a "true\t''
+false\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -l list-rules -d 'List the rules with their default severity and exit'
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand schema" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand schema" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand schema" -s h -l help -d 'Print help'
+complete -c lynx -n "__fish_lynx_using_subcommand schema" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand completions" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand completions" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c lynx -n "__fish_lynx_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate schema completions help" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate schema completions help" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate schema completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
