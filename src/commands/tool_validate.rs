@@ -5,7 +5,7 @@ use crate::exit::{Outcome, UsageError};
 use crate::lint::diagnostic::{Diagnostic, FileId, Severity, Summary};
 use crate::lint::render::{self, Format, RenderOptions};
 use crate::lint::{self, rules};
-use crate::project::{self, LoadOptions, Project};
+use crate::project::{self, LoadOptions, Project, Scope};
 use anyhow::Context as _;
 use globset::GlobBuilder;
 use std::collections::HashSet;
@@ -133,8 +133,12 @@ fn resolve(args: ValidateArgs, config: Option<PathBuf>, color: bool) -> anyhow::
         load: LoadOptions {
             cwd,
             config,
+            context: if given.is_empty() {
+                Scope::All
+            } else {
+                Scope::Referenced
+            },
             extra: files.into_iter().map(|p| (p, args.kind)).collect(),
-            project_files: true,
         },
         targets,
         format: args.format,

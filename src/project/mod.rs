@@ -9,6 +9,7 @@ pub mod load;
 pub mod model;
 pub mod node;
 pub mod parse;
+mod scan;
 pub mod source;
 
 use crate::lint::diagnostic::FileId;
@@ -84,8 +85,24 @@ pub struct LoadOptions {
     pub config: Option<PathBuf>,
     /// Files to load in addition to the project's own (with a kind forced by `--kind`).
     pub extra: Vec<(PathBuf, Option<FileKind>)>,
-    /// Whether to load the files that the project's globs match.
-    pub project_files: bool,
+    /// Which of the project's own files (those its globs match) to load besides `extra`.
+    pub context: Scope,
+}
+
+/// How much of the project to load around the files asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Only `lynx.toml` and the extra files.
+    None,
+    /// Every file of the project.
+    #[default]
+    All,
+    /// The files the extra ones refer to or may collide with: tools they call, tools and
+    /// workflows sharing their ids or names. Found by a quick scan of each file's top-level
+    /// `id:`/`name:` lines instead of a full parse, so checking one file in a project of
+    /// thousands stays fast. When the scan cannot find something a workflow calls, everything
+    /// is loaded.
+    Referenced,
 }
 
 /// Everything lynx knows about a project after loading it.
@@ -284,7 +301,7 @@ impl Project {
             }
         }
 
-        if opts.project_files
+        if opts.context != Scope::None
             && let Some(root) = project.root.clone()
         {
             let tools = glob_set(&project.config.project.tools);
@@ -319,10 +336,27 @@ impl Project {
             }
         }
 
-        let loaded: Vec<Loaded> = unique
-            .into_par_iter()
-            .map(|(path, kind)| load_one(&opts.cwd, path, kind, limits))
-            .collect();
+        let is_extra = |p: &Path| opts.extra.iter().any(|(e, _)| normalize(e) == normalize(p));
+        let load_all = |files: Vec<(PathBuf, Option<FileKind>)>| -> Vec<Loaded> {
+            files
+                .into_par_iter()
+                .map(|(path, kind)| load_one(&opts.cwd, path, kind, limits))
+                .collect()
+        };
+        let loaded = if opts.context == Scope::Referenced {
+            let (targets, others): (Vec<_>, Vec<_>) =
+                unique.into_iter().partition(|(p, _)| is_extra(p));
+            let mut loaded = load_all(targets);
+            let wanted = scan::Wanted::of(
+                loaded
+                    .iter()
+                    .filter_map(|l| l.json.as_ref().map(|j| (l.kind, j))),
+            );
+            loaded.extend(load_all(scan::select(others, &wanted)));
+            loaded
+        } else {
+            load_all(unique)
+        };
         for l in loaded {
             project.push(l);
         }

@@ -871,7 +871,7 @@ impl Sandbox {
             cwd: root.to_path_buf(),
             config: Some(root.join("lynx.toml")),
             extra: Vec::new(),
-            project_files: true,
+            context: lynx::project::Scope::All,
         });
         let diagnostics = lynx::lint::check(&project, None);
         for d in &diagnostics {

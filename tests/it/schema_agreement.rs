@@ -35,7 +35,7 @@ fn load(path: &Path) -> Project {
         cwd: repo(),
         config: None,
         extra: vec![(path.to_path_buf(), kind)],
-        project_files: false,
+        context: lynx::project::Scope::None,
     })
 }
 

@@ -311,7 +311,7 @@ pub(crate) mod test_support {
             cwd: dir.path().into(),
             config: Some(dir.path().join("lynx.toml")),
             extra: vec![],
-            project_files: true,
+            context: crate::project::Scope::All,
         });
         let diagnostics = crate::lint::check(&project, None);
         Linted {
