@@ -294,20 +294,37 @@ fn named_files_still_see_collisions_and_callees_in_unnamed_files() {
         ("tools/b_second.yaml", dup),
         // Written in flow style, which the quick scan cannot read: lynx must load everything
         // rather than call the tool unknown.
-        ("tools/flow.yaml", "{ id: demo.domain.flow.run, handler: { kind: builtin, name: echo } }\n"),
+        (
+            "tools/flow.yaml",
+            "{ id: demo.domain.flow.run, handler: { kind: builtin, name: echo } }\n",
+        ),
         (
             "workflows/w.yaml",
             "name: wf\nsteps:\n  - id: one\n    tool: demo.domain.flow.run\n  - id: two\n    tool: demo.domain.echo.run\n    with: { x: 1 }\n",
         ),
     ]);
     for named in ["tools/a_first.yaml", "tools/b_second.yaml"] {
-        let out = p.lynx(&["tool:validate", "--format", "json", named]).output().unwrap();
+        let out = p
+            .lynx(&["tool:validate", "--format", "json", named])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{named}");
         let json = json_of(&out);
-        assert_eq!(json["diagnostics"][0]["rule"], "duplicate-id", "{named}: {json}");
+        assert_eq!(
+            json["diagnostics"][0]["rule"], "duplicate-id",
+            "{named}: {json}"
+        );
         assert_eq!(json["diagnostics"][0]["file"], named);
     }
     // The workflow's callees are found (one by the scan, one by the fallback): no unknown-tool.
-    let out = p.lynx(&["tool:validate", "--format", "json", "workflows/w.yaml"]).output().unwrap();
-    assert_eq!(rules_of(&out), Vec::<String>::new(), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = p
+        .lynx(&["tool:validate", "--format", "json", "workflows/w.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        rules_of(&out),
+        Vec::<String>::new(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
