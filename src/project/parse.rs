@@ -241,11 +241,12 @@ impl Builder<'_> {
     /// reported (the value is then read as if untagged).
     fn scalar(
         &mut self,
-        text: &str,
+        owned: std::borrow::Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&saphyr_parser::Tag>,
         span: Span,
     ) -> Value {
+        let text: &str = &owned;
         let string = || Value::String(text.to_owned());
         if let Some(tag) = tag {
             match core_tag(tag) {
@@ -279,8 +280,9 @@ impl Builder<'_> {
                 _ => self.unsupported_tag(tag, span),
             }
         }
-        if style != ScalarStyle::Plain {
-            return string();
+        // Most scalars are strings: hand over the parser's buffer instead of copying it.
+        if style != ScalarStyle::Plain || plain_is_string(text) {
+            return Value::String(owned.into_owned());
         }
         match resolve_plain(text) {
             Ok(v) => v,
@@ -389,6 +391,17 @@ fn measure(node: &Node) -> Cost {
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
+/// Whether a plain scalar is certainly a string under the core schema (cheap pre-check: it
+/// starts with a letter other than those of `true`, `false`, `null` and their cases, and is not
+/// empty).
+fn plain_is_string(text: &str) -> bool {
+    text.as_bytes().first().is_some_and(|b| {
+        b.is_ascii_alphabetic() && !matches!(b, b't' | b'T' | b'f' | b'F' | b'n' | b'N')
+            || *b == b'/'
+            || *b == b'_'
+    })
+}
+
 fn resolve_plain(text: &str) -> Result<Value, String> {
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
@@ -521,7 +534,7 @@ pub fn yaml(file: &SourceFile, limits: Limits) -> Parsed {
                     bytes: text.len(),
                 };
                 if b.spend(cost, sp, false) {
-                    let v = b.scalar(&text, style, tag.as_deref(), sp);
+                    let v = b.scalar(text, style, tag.as_deref(), sp);
                     b.complete(Node::new(sp, v), anchor, 0)
                 } else {
                     false
