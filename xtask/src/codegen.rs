@@ -73,6 +73,35 @@ fn generate(root: &Path) -> Result<Vec<Generated>> {
         path: PathBuf::from("docs/rules.md"),
         content: rules_md(root)?,
     });
+    let references = [
+        (
+            "docs/config.md",
+            lynx::lint::schema::CONFIG,
+            "lynx.toml reference",
+            "Every section is optional. A key ending in `_env` names the environment variable that holds a secret; secrets are never written in the file. `LYNX_*` environment variables and command-line flags override file values.",
+            "schemas/config.schema.json",
+        ),
+        (
+            "docs/tool-format.md",
+            lynx::lint::schema::TOOL,
+            "Tool file reference",
+            "One tool per file under `tools/`, or a `tools:` list of them. Keys starting with `x-` are free for extensions.",
+            "schemas/tool.schema.json",
+        ),
+        (
+            "docs/workflow-format.md",
+            lynx::lint::schema::WORKFLOW,
+            "Workflow file reference",
+            "One workflow per file under `workflows/`; each is also served as an MCP tool named by `name`. Templates (`{{ … }}`) and `when:` expressions are minijinja, in strict mode.",
+            "schemas/workflow.schema.json",
+        ),
+    ];
+    for (path, schema, title, intro, source) in references {
+        files.push(Generated {
+            path: PathBuf::from(path),
+            content: crate::schema_docs::render(schema, title, intro, source)?,
+        });
+    }
     Ok(files)
 }
 

@@ -1,13 +1,15 @@
 //! Project automation, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
 //!
-//! - `codegen [--check]`: shell completions in `completions/` and the rule reference
-//!   `docs/rules.md`, generated from the lynx library itself.
+//! - `codegen [--check]`: shell completions in `completions/`, the rule reference
+//!   `docs/rules.md` and the file-format references (`docs/config.md`, `docs/tool-format.md`,
+//!   `docs/workflow-format.md`), generated from the lynx library and its schemas.
 //! - `bench-validate`: times `lynx tool:validate` against ajv-cli and check-jsonschema on a
 //!   generated corpus.
 
 mod bench;
 mod codegen;
 mod corpus;
+mod schema_docs;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -22,7 +24,7 @@ struct Xtask {
 
 #[derive(Debug, Subcommand)]
 enum Task {
-    /// Generate shell completions (`completions/`) and `docs/rules.md`.
+    /// Generate shell completions (`completions/`), `docs/rules.md` and the format references.
     Codegen {
         /// Do not write: fail if any generated file is missing or out of date.
         #[arg(long)]
