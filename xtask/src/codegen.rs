@@ -230,12 +230,16 @@ mod tests {
         let root = crate::root();
         let a = generate(&root).unwrap();
         let b = generate(&root).unwrap();
-        assert_eq!(a.len(), 6);
+        assert_eq!(a.len(), 9);
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.path, y.path);
             assert_eq!(x.content, y.content);
         }
-        let rules = &a.last().unwrap().content;
+        let rules = &a
+            .iter()
+            .find(|g| g.path.ends_with("rules.md"))
+            .unwrap()
+            .content;
         for rule in lynx::lint::rules::ALL {
             assert!(
                 rules.contains(&format!("\n## {}\n", rule.meta.name)),
