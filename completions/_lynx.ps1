@@ -29,6 +29,9 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('tool:validate', 'tool:validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
+            [CompletionResult]::new('tool:list', 'tool:list', [CompletionResultType]::ParameterValue, 'List the project''s tools as MCP clients see them')
+            [CompletionResult]::new('tool:call', 'tool:call', [CompletionResultType]::ParameterValue, 'Call one tool through the same pipeline `lynx serve` uses, and print its result')
+            [CompletionResult]::new('tool:test', 'tool:test', [CompletionResultType]::ParameterValue, 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a file kind (what editors use for completion and hover)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -64,6 +67,42 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'lynx;tool:list' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lynx;tool:call' {
+            [CompletionResult]::new('--args', '--args', [CompletionResultType]::ParameterName, 'Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin)')
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant to call as (passed to the handler in `context.tenant_id`)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to call as (passed to the handler in `context.user_id`)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: the result''s output (`human`) or the MCP `tools/call` result (`json`)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the result''s output (`human`) or the MCP `tools/call` result (`json`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lynx;tool:test' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'lynx;schema' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
@@ -84,12 +123,24 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
         }
         'lynx;help' {
             [CompletionResult]::new('tool:validate', 'tool:validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
+            [CompletionResult]::new('tool:list', 'tool:list', [CompletionResultType]::ParameterValue, 'List the project''s tools as MCP clients see them')
+            [CompletionResult]::new('tool:call', 'tool:call', [CompletionResultType]::ParameterValue, 'Call one tool through the same pipeline `lynx serve` uses, and print its result')
+            [CompletionResult]::new('tool:test', 'tool:test', [CompletionResultType]::ParameterValue, 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a file kind (what editors use for completion and hover)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'lynx;help;tool:validate' {
+            break
+        }
+        'lynx;help;tool:list' {
+            break
+        }
+        'lynx;help;tool:call' {
+            break
+        }
+        'lynx;help;tool:test' {
             break
         }
         'lynx;help;schema' {

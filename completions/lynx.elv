@@ -26,6 +26,9 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand --version 'Print version'
             cand tool:validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
             cand validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+            cand tool:list 'List the project''s tools as MCP clients see them'
+            cand tool:call 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
+            cand tool:test 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
             cand schema 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -58,6 +61,39 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'lynx;tool:list'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;tool:call'= {
+            cand --args 'Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin)'
+            cand --tenant 'Tenant to call as (passed to the handler in `context.tenant_id`)'
+            cand --user 'User to call as (passed to the handler in `context.user_id`)'
+            cand -f 'Output format: the result''s output (`human`) or the MCP `tools/call` result (`json`)'
+            cand --format 'Output format: the result''s output (`human`) or the MCP `tools/call` result (`json`)'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;tool:test'= {
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'lynx;schema'= {
             cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
             cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
@@ -76,11 +112,20 @@ set edit:completion:arg-completer[lynx] = {|@words|
         }
         &'lynx;help'= {
             cand tool:validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+            cand tool:list 'List the project''s tools as MCP clients see them'
+            cand tool:call 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
+            cand tool:test 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
             cand schema 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lynx;help;tool:validate'= {
+        }
+        &'lynx;help;tool:list'= {
+        }
+        &'lynx;help;tool:call'= {
+        }
+        &'lynx;help;tool:test'= {
         }
         &'lynx;help;schema'= {
         }

@@ -32,6 +32,9 @@ complete -c lynx -n "__fish_lynx_needs_command" -s h -l help -d 'Print help'
 complete -c lynx -n "__fish_lynx_needs_command" -s V -l version -d 'Print version'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:list" -d 'List the project\'s tools as MCP clients see them'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:call" -d 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:test" -d 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -71,6 +74,34 @@ never\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand validate" -l list-rules -d 'List the rules with their default severity and exit'
 complete -c lynx -n "__fish_lynx_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lynx -n "__fish_lynx_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -s f -l format -d 'Output format' -r -f -a "human\t''
+json\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -s h -l help -d 'Print help'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l args -d 'Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l tenant -d 'Tenant to call as (passed to the handler in `context.tenant_id`)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l user -d 'User to call as (passed to the handler in `context.user_id`)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -s f -l format -d 'Output format: the result\'s output (`human`) or the MCP `tools/call` result (`json`)' -r -f -a "human\t''
+json\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -s h -l help -d 'Print help'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:test" -s f -l format -d 'Output format' -r -f -a "human\t''
+json\t''
+junit\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:test" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand tool:test" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:test" -s h -l help -d 'Print help'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:test" -s V -l version -d 'Print version'
 complete -c lynx -n "__fish_lynx_using_subcommand schema" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand schema" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
 always\t''
@@ -83,7 +114,10 @@ always\t''
 never\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c lynx -n "__fish_lynx_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate schema completions help" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate schema completions help" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate schema completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate tool:list tool:call tool:test schema completions help" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate tool:list tool:call tool:test schema completions help" -f -a "tool:list" -d 'List the project\'s tools as MCP clients see them'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate tool:list tool:call tool:test schema completions help" -f -a "tool:call" -d 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate tool:list tool:call tool:test schema completions help" -f -a "tool:test" -d 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate tool:list tool:call tool:test schema completions help" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate tool:list tool:call tool:test schema completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate tool:list tool:call tool:test schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

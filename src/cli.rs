@@ -41,6 +41,18 @@ pub enum Command {
     #[command(name = "tool:validate", visible_alias = "validate")]
     ToolValidate(ValidateArgs),
 
+    /// List the project's tools as MCP clients see them.
+    #[command(name = "tool:list")]
+    ToolList(ToolListArgs),
+
+    /// Call one tool through the same pipeline `lynx serve` uses, and print its result.
+    #[command(name = "tool:call")]
+    ToolCall(ToolCallArgs),
+
+    /// Run the `tests:` cases of tool files; exit 1 if any fails, with a diff.
+    #[command(name = "tool:test")]
+    ToolTest(ToolTestArgs),
+
     /// Print the JSON Schema of a file kind (what editors use for completion and hover).
     Schema(SchemaArgs),
 
@@ -88,4 +100,59 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Output of commands whose output is data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ToolListArgs {
+    /// Output format.
+    #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = DataFormat::Human)]
+    pub format: DataFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ToolCallArgs {
+    /// The tool's id (its MCP name).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin).
+    #[arg(long, value_name = "JSON|@FILE", default_value = "{}")]
+    pub args: String,
+
+    /// Tenant to call as (passed to the handler in `context.tenant_id`).
+    #[arg(long, value_name = "ID")]
+    pub tenant: Option<String>,
+
+    /// User to call as (passed to the handler in `context.user_id`).
+    #[arg(long, value_name = "ID")]
+    pub user: Option<String>,
+
+    /// Output format: the result's output (`human`) or the MCP `tools/call` result (`json`).
+    #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = DataFormat::Human)]
+    pub format: DataFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    Human,
+    Json,
+    Junit,
+}
+
+#[derive(Debug, Args)]
+pub struct ToolTestArgs {
+    /// Only these tools (default: every tool with `tests:`).
+    #[arg(value_name = "IDS")]
+    pub ids: Vec<String>,
+
+    /// Output format.
+    #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
 }

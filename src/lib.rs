@@ -8,3 +8,4 @@ pub mod commands;
 pub mod exit;
 pub mod lint;
 pub mod project;
+pub mod runtime;

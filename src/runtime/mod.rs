@@ -1,0 +1,12 @@
+//! The embedded MCP runtime behind `lynx serve`, `lynx tool:call` and `lynx tool:test`:
+//! a [`catalog::Catalog`] of prepared tools and the [`pipeline::Pipeline`] every call takes.
+//!
+//! Invariant: everything expensive (schemas, programs, worker processes, listings) is built
+//! once per catalog, never per request.
+
+pub mod call;
+pub mod catalog;
+pub mod handlers;
+pub mod pipeline;
+pub mod engine;
+pub mod testing;
