@@ -41,6 +41,9 @@ pub enum Command {
     #[command(name = "tool:validate", visible_alias = "validate")]
     ToolValidate(ValidateArgs),
 
+    /// Serve the project's tools over MCP: Streamable HTTP (default) or stdio.
+    Serve(ServeArgs),
+
     /// List the project's tools as MCP clients see them.
     #[command(name = "tool:list")]
     ToolList(ToolListArgs),
@@ -155,4 +158,28 @@ pub struct ToolTestArgs {
     /// Output format.
     #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = TestFormat::Human)]
     pub format: TestFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Speak MCP on stdin/stdout instead of HTTP (for clients that spawn the server).
+    #[arg(long)]
+    pub stdio: bool,
+
+    /// Address to listen on (default: `[server] listen` in lynx.toml, else 127.0.0.1:7878).
+    #[arg(long, env = "LYNX_LISTEN", value_name = "HOST:PORT")]
+    pub listen: Option<String>,
+
+    /// Allow listening on a non-loopback address. There is no authentication yet: anyone who
+    /// can reach the port can call every tool.
+    #[arg(long, env = "LYNX_ALLOW_REMOTE")]
+    pub allow_remote: bool,
+
+    /// How long to let calls in flight finish after SIGTERM/SIGINT before cancelling them.
+    #[arg(long, env = "LYNX_SHUTDOWN_TIMEOUT", value_name = "DURATION")]
+    pub shutdown_timeout: Option<String>,
+
+    /// Do not watch the project for changes (reload still happens on SIGHUP).
+    #[arg(long)]
+    pub no_watch: bool,
 }

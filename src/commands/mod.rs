@@ -3,6 +3,7 @@
 
 mod completions;
 mod schema;
+mod serve;
 mod tool_call;
 mod tool_list;
 mod tool_test;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let color = color_enabled(cli.color, std::io::stdout().is_terminal());
     match cli.command {
         Command::ToolValidate(args) => tool_validate::run(args, cli.config, color),
+        Command::Serve(args) => serve::run(&args, cli.config),
         Command::ToolList(args) => tool_list::run(&args, cli.config),
         Command::ToolCall(args) => tool_call::run(&args, cli.config),
         Command::ToolTest(args) => tool_test::run(&args, cli.config),

@@ -35,9 +35,14 @@ pub enum ToolError {
     /// The arguments do not match the tool's `input_schema`.
     #[error("invalid arguments: {0}")]
     InvalidInput(String),
-    /// The handler reported an error, exited non-zero, or answered garbage.
+    /// The handler answered an error, or printed something that is not an answer (garbage,
+    /// nothing, too much).
     #[error("{0}")]
     Tool(String),
+    /// The handler failed in a way a retry may fix: it exited non-zero or was killed without
+    /// answering an error, or answered an error marked `"retryable": true`.
+    #[error("{0}")]
+    Retryable(String),
     #[error("the tool did not answer within {0:?}")]
     Timeout(std::time::Duration),
     /// The handler's output does not match the tool's `output_schema`.
@@ -51,7 +56,10 @@ pub enum ToolError {
 impl ToolError {
     /// Whether retrying the same call may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(self, ToolError::Timeout(_) | ToolError::Unavailable(_))
+        matches!(
+            self,
+            ToolError::Timeout(_) | ToolError::Unavailable(_) | ToolError::Retryable(_)
+        )
     }
 }
 

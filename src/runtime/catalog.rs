@@ -126,13 +126,26 @@ fn command(def: &Tool, spec: &model::HandlerSpec, root: &Path) -> Result<Command
         .command
         .split_first()
         .ok_or("the handler has no `command`")?;
+    let cwd = spec
+        .cwd
+        .as_ref()
+        .map_or_else(|| root.to_path_buf(), |c| root.join(c));
+    // Script paths are relative to the project root (DESIGN.md §2.4), whatever `cwd` says.
+    let args = args
+        .iter()
+        .map(|a| {
+            let p = Path::new(a);
+            if cwd != root && !a.starts_with('-') && p.is_relative() && root.join(p).exists() {
+                root.join(p).to_string_lossy().into_owned()
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
     Ok(Command {
         program: resolve_program(program, root)?,
-        args: args.to_vec(),
-        cwd: spec
-            .cwd
-            .as_ref()
-            .map_or_else(|| root.to_path_buf(), |c| root.join(c)),
+        args,
+        cwd,
         env: env_for(def, &spec.env),
     })
 }
@@ -168,8 +181,10 @@ fn compile(schema: &Option<Map<String, Value>>) -> Result<Option<jsonschema::Val
         .map_err(|e| format!("its schema does not compile: {e}"))
 }
 
-fn prepare(def: &Tool, root: &Path) -> Result<ToolSpec, String> {
-    let (handler, timeout, max_output): (Box<dyn Handler>, _, _) = match &def.handler {
+/// Prepares one tool (schemas compiled, program resolved, handler built), or says why it cannot
+/// be served. Paths are relative to `root`.
+pub fn prepare(def: &Tool, root: &Path) -> Result<ToolSpec, String> {
+    let (handler, timeout): (Box<dyn Handler>, _) = match &def.handler {
         HandlerDef::Module(entry) => {
             let python = resolve_program("python3", root)?;
             let cmd = Command {
@@ -184,9 +199,12 @@ fn prepare(def: &Tool, root: &Path) -> Result<ToolSpec, String> {
                 env: Vec::new(),
             };
             (
-                Box::new(Worker::new(def.id.clone(), cmd)),
+                Box::new(Worker::with_max_line(
+                    def.id.clone(),
+                    cmd,
+                    DEFAULT_MAX_OUTPUT,
+                )),
                 DEFAULT_TIMEOUT,
-                DEFAULT_MAX_OUTPUT,
             )
         }
         HandlerDef::Spec(spec) => {
@@ -208,9 +226,11 @@ fn prepare(def: &Tool, root: &Path) -> Result<ToolSpec, String> {
                     command: command(def, spec, root)?,
                     max_output,
                 }),
-                HandlerKind::Worker => {
-                    Box::new(Worker::new(def.id.clone(), command(def, spec, root)?))
-                }
+                HandlerKind::Worker => Box::new(Worker::with_max_line(
+                    def.id.clone(),
+                    command(def, spec, root)?,
+                    max_output,
+                )),
                 HandlerKind::Http | HandlerKind::Mcp | HandlerKind::Workflow => {
                     return Err(format!(
                         "`{}` handlers are not served by this version of lynx yet",
@@ -222,10 +242,9 @@ fn prepare(def: &Tool, root: &Path) -> Result<ToolSpec, String> {
                     ));
                 }
             };
-            (handler, timeout, max_output)
+            (handler, timeout)
         }
     };
-    let _ = max_output;
     let retry = def
         .retry
         .as_ref()

@@ -7,6 +7,9 @@
 pub mod call;
 pub mod catalog;
 pub mod handlers;
+pub mod http;
 pub mod pipeline;
+pub mod protocol;
+pub mod stdio;
 pub mod engine;
 pub mod testing;

@@ -156,7 +156,9 @@ pub fn first_error(validator: &jsonschema::Validator, value: &serde_json::Value)
     })
 }
 
-/// Retries transient failures of idempotent tools, with exponential backoff and full jitter.
+/// Retries transient failures ([`ToolError::is_transient`]) of idempotent tools, with
+/// exponential backoff and full jitter. A tool that is not idempotent is never retried, even if
+/// its spec carries a policy (the catalog drops such policies too; this is the second lock).
 struct Retry;
 
 impl Stage for Retry {
@@ -165,7 +167,7 @@ impl Stage for Retry {
     }
     fn call<'a>(&'a self, req: &'a CallRequest, next: Next<'a>) -> BoxFuture<'a, CallOutcome> {
         Box::pin(async move {
-            let Some(policy) = req.tool.retry else {
+            let Some(policy) = req.tool.retry.filter(|_| req.tool.def.idempotent()) else {
                 return next.run(req).await;
             };
             let mut attempt = 1;

@@ -17,10 +17,12 @@ pub struct Request<'a> {
 }
 
 /// Reads a handler's answer: `{"output": …}`, `{"error": {"message": …}}`, or the bare result.
+/// An error with `"retryable": true` is transient (retried for idempotent tools).
 pub fn answer(value: Value) -> CallOutcome {
     match value {
         Value::Object(mut map) if map.contains_key("error") && !map.contains_key("output") => {
             let error = map.remove("error").unwrap_or(Value::Null);
+            let retryable = error.get("retryable").and_then(Value::as_bool) == Some(true);
             let message = match &error {
                 Value::String(s) => s.clone(),
                 Value::Object(e) => e
@@ -29,7 +31,11 @@ pub fn answer(value: Value) -> CallOutcome {
                     .map_or_else(|| error.to_string(), str::to_owned),
                 other => other.to_string(),
             };
-            Err(ToolError::Tool(message))
+            Err(if retryable {
+                ToolError::Retryable(message)
+            } else {
+                ToolError::Tool(message)
+            })
         }
         Value::Object(mut map) if map.contains_key("output") => Ok(ToolOutput {
             value: map.remove("output").unwrap_or(Value::Null),
@@ -72,6 +78,10 @@ mod tests {
         assert_eq!(
             answer(json!({"error": "flat"})),
             Err(ToolError::Tool("flat".into()))
+        );
+        assert_eq!(
+            answer(json!({"error": {"message": "busy", "retryable": true}})),
+            Err(ToolError::Retryable("busy".into()))
         );
     }
 

@@ -1,0 +1,306 @@
+//! Streamable HTTP at `/mcp` (both eras), plus `/healthz` and `/readyz`.
+//!
+//! Safe by default: foreign `Host`/`Origin` headers are refused (DNS rebinding), bodies are
+//! capped, legacy sessions are capped and expire when idle, accepted sockets get `TCP_NODELAY`
+//! (without it, chunked responses stall ~40 ms on Nagle × delayed ACK).
+
+use super::protocol::{
+    Dispatcher, Envelope, INVALID_REQUEST, LEGACY, Message, PARSE_ERROR, Reply, RpcError,
+};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const SESSION_HEADER: &str = "mcp-session-id";
+pub const VERSION_HEADER: &str = "mcp-protocol-version";
+
+/// HTTP settings, resolved (flag > `LYNX_*` > lynx.toml > default) by `lynx serve`.
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    pub path: String,
+    /// Extra `Host` names accepted besides the loopback ones and the bound address.
+    pub allowed_hosts: Vec<String>,
+    /// `Origin`s accepted (browsers); requests without `Origin` are always accepted.
+    pub allowed_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub max_sessions: usize,
+    pub session_idle: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            path: "/mcp".into(),
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            max_body_bytes: 4 * 1024 * 1024,
+            max_sessions: 1000,
+            session_idle: Duration::from_secs(30 * 60),
+        }
+    }
+}
+
+struct Session {
+    version: String,
+    last_seen: Instant,
+}
+
+pub struct HttpState {
+    pub dispatcher: Dispatcher,
+    pub settings: HttpSettings,
+    /// The address the server is bound to (its `host:port` is an allowed `Host`).
+    pub bound: SocketAddr,
+    sessions: Mutex<HashMap<String, Session>>,
+}
+
+impl HttpState {
+    pub fn new(dispatcher: Dispatcher, settings: HttpSettings, bound: SocketAddr) -> Self {
+        Self { dispatcher, settings, bound, sessions: Mutex::new(HashMap::new()) }
+    }
+
+    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Opens a legacy session, dropping idle ones first; `None` when the cap is reached.
+    fn open_session(&self, version: String) -> Option<String> {
+        let mut sessions = self.sessions();
+        let idle = self.settings.session_idle;
+        sessions.retain(|_, s| s.last_seen.elapsed() < idle);
+        if sessions.len() >= self.settings.max_sessions {
+            return None;
+        }
+        let id = new_session_id();
+        sessions.insert(id.clone(), Session { version, last_seen: Instant::now() });
+        Some(id)
+    }
+
+    /// The session's negotiated version, refreshing its idle timer; `None` if unknown/expired.
+    fn touch_session(&self, id: &str) -> Option<String> {
+        let mut sessions = self.sessions();
+        let idle = self.settings.session_idle;
+        match sessions.get_mut(id) {
+            Some(s) if s.last_seen.elapsed() < idle => {
+                s.last_seen = Instant::now();
+                Some(s.version.clone())
+            }
+            Some(_) => {
+                sessions.remove(id);
+                None
+            }
+            None => None,
+        }
+    }
+
+    pub fn session_count(&self) -> usize {
+        self.sessions().len()
+    }
+}
+
+/// 128 random bits, hex: unguessable session ids without an extra crate.
+fn new_session_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = String::with_capacity(32);
+    for _ in 0..2 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(Instant::now().elapsed().as_nanos());
+        out.push_str(&format!("{:016x}", h.finish()));
+    }
+    out
+}
+
+pub fn router(state: Arc<HttpState>) -> Router {
+    let path = state.settings.path.clone();
+    let limit = state.settings.max_body_bytes;
+    Router::new()
+        .route(&path, get(mcp_get).post(mcp_post).delete(mcp_delete))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+async fn readyz(State(state): State<Arc<HttpState>>) -> Response {
+    let tools = state.dispatcher.runtime.catalog().tools().len();
+    (StatusCode::OK, format!("ready: {tools} tools\n")).into_response()
+}
+
+fn json_response(status: u16, body: &Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut resp = (status, serde_json::to_vec(body).unwrap_or_default()).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp
+}
+
+fn rpc_error(id: Value, e: RpcError) -> Response {
+    json_response(e.http_status, &e.to_json(&id))
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// DNS-rebinding protection: a present `Host` must name this server (loopback names, the bound
+/// address, or `allowed_hosts`); a present `Origin` must be loopback or in `allowed_origins`.
+fn check_host_origin(state: &HttpState, headers: &HeaderMap) -> Result<(), Response> {
+    let forbidden = |what: &str| {
+        Err(json_response(403, &json!({
+            "jsonrpc": "2.0", "id": null,
+            "error": { "code": INVALID_REQUEST, "message": format!("Forbidden: {what}") }
+        })))
+    };
+    if let Some(host) = header_str(headers, "host") {
+        let name = host_name(host);
+        let ok = is_loopback_name(name)
+            || host == state.bound.to_string()
+            || name == state.bound.ip().to_string()
+            || state.settings.allowed_hosts.iter().any(|h| h == host || h == name);
+        if !ok {
+            return forbidden(&format!("Host `{host}` is not allowed (add it to [server] allowed_hosts)"));
+        }
+    }
+    if let Some(origin) = header_str(headers, "origin") {
+        let authority = origin.split("://").nth(1).unwrap_or(origin);
+        let ok = is_loopback_name(host_name(authority))
+            || state.settings.allowed_origins.iter().any(|o| o == origin);
+        if !ok {
+            return forbidden(&format!("Origin `{origin}` is not allowed (add it to [server] allowed_origins)"));
+        }
+    }
+    Ok(())
+}
+
+/// `host:port` / `[::1]:port` → the host part.
+fn host_name(authority: &str) -> &str {
+    if let Some(rest) = authority.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    authority.rsplit_once(':').map_or(authority, |(h, p)| if p.chars().all(|c| c.is_ascii_digit()) { h } else { authority })
+}
+
+fn is_loopback_name(name: &str) -> bool {
+    name == "localhost" || name == "::1" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+async fn mcp_post(State(state): State<Arc<HttpState>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(resp) = check_host_origin(&state, &headers) {
+        return resp;
+    }
+    if !header_str(&headers, "content-type").is_some_and(|c| c.starts_with("application/json")) {
+        return rpc_error(Value::Null, RpcError::new(INVALID_REQUEST, "Content-Type must be application/json", 415));
+    }
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return rpc_error(Value::Null, RpcError::new(PARSE_ERROR, format!("Parse error: {e}"), 400)),
+    };
+    let msg = match Message::parse(value) {
+        Ok(m) => m,
+        Err((id, e)) => return rpc_error(id, e),
+    };
+    let protocol_header = header_str(&headers, VERSION_HEADER).map(str::to_owned);
+    let session_header = header_str(&headers, SESSION_HEADER);
+    let id = msg.id.clone().unwrap_or(Value::Null);
+
+    let mut env = Envelope {
+        protocol_header: protocol_header.clone(),
+        method_header: header_str(&headers, "mcp-method").map(str::to_owned),
+        name_header: header_str(&headers, "mcp-name").map(str::to_owned),
+        http: true,
+        session_version: None,
+    };
+    if msg.era() == super::protocol::Era::Legacy {
+        if msg.method == "initialize" {
+            let (version, result) = state.dispatcher.initialize_result(&msg.params);
+            let Some(session) = state.open_session(version) else {
+                return rpc_error(id, RpcError::new(INVALID_REQUEST, "too many sessions; try again later", 503));
+            };
+            let mut resp = json_response(200, &json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+            if let Ok(v) = HeaderValue::from_str(&session) {
+                resp.headers_mut().insert(SESSION_HEADER, v);
+            }
+            return resp;
+        }
+        if let Some(session) = session_header {
+            match state.touch_session(session) {
+                Some(version) => env.session_version = Some(version),
+                None => {
+                    return rpc_error(id, RpcError::new(INVALID_REQUEST, "Session not found (expired or unknown); initialize again", 404));
+                }
+            }
+        }
+        if let Some(v) = &protocol_header
+            && !LEGACY.contains(&v.as_str())
+            && v != super::protocol::MODERN
+        {
+            return rpc_error(id, RpcError::new(INVALID_REQUEST, format!("Unsupported MCP-Protocol-Version `{v}`; supported: {}", LEGACY.join(", ")), 400));
+        }
+    }
+    match state.dispatcher.handle(msg, &env).await {
+        Reply::Accepted => StatusCode::ACCEPTED.into_response(),
+        Reply::Response { status, body } => json_response(status, &body),
+    }
+}
+
+async fn mcp_get(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> Response {
+    if let Err(resp) = check_host_origin(&state, &headers) {
+        return resp;
+    }
+    // No server-initiated stream yet: say so the way the spec allows.
+    let mut resp = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST, DELETE"));
+    resp
+}
+
+async fn mcp_delete(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> Response {
+    if let Err(resp) = check_host_origin(&state, &headers) {
+        return resp;
+    }
+    match header_str(&headers, SESSION_HEADER) {
+        Some(id) if state.sessions().remove(id).is_some() => StatusCode::NO_CONTENT.into_response(),
+        Some(_) => StatusCode::NOT_FOUND.into_response(),
+        None => StatusCode::BAD_REQUEST.into_response(),
+    }
+}
+
+/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<HttpState>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_strip_ports_and_brackets() {
+        assert_eq!(host_name("localhost:7878"), "localhost");
+        assert_eq!(host_name("[::1]:80"), "::1");
+        assert_eq!(host_name("example.com"), "example.com");
+        assert!(is_loopback_name("127.0.0.5"));
+        assert!(!is_loopback_name("evil.example"));
+    }
+
+    #[test]
+    fn session_ids_are_long_and_distinct() {
+        let a = new_session_id();
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, new_session_id());
+    }
+}

@@ -1,0 +1,338 @@
+//! MCP over JSON-RPC, independent of the transport: both protocol eras on one dispatcher.
+//!
+//! - **Modern** (2026-07-28, stateless): every request carries
+//!   `_meta["io.modelcontextprotocol/protocolVersion"]` and the client's capabilities; no
+//!   `initialize`, no sessions, no `ping`; results carry `resultType`, list results `ttlMs` and
+//!   `cacheScope`.
+//! - **Legacy** (2025-11-25, 2025-06-18, 2025-03-26): `initialize` → `notifications/initialized`,
+//!   sessions on HTTP.
+//!
+//! The transports (`http.rs`, `stdio.rs`) turn bytes into [`Message`]s and [`Reply`]s back into
+//! bytes and status codes; everything MCP decides is here.
+
+use super::call::CallContext;
+use super::engine::{Runtime, tool_result};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+
+pub const MODERN: &str = "2026-07-28";
+pub const LEGACY: [&str; 3] = ["2025-11-25", "2025-06-18", "2025-03-26"];
+/// Every version lynx speaks, newest first.
+pub const SUPPORTED: [&str; 4] = [MODERN, LEGACY[0], LEGACY[1], LEGACY[2]];
+
+pub const META_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
+pub const META_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
+pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
+
+// JSON-RPC and MCP error codes.
+pub const PARSE_ERROR: i64 = -32700;
+pub const INVALID_REQUEST: i64 = -32600;
+pub const METHOD_NOT_FOUND: i64 = -32601;
+pub const INVALID_PARAMS: i64 = -32602;
+pub const INTERNAL_ERROR: i64 = -32603;
+pub const HEADER_MISMATCH: i64 = -32020;
+pub const MISSING_CAPABILITY: i64 = -32021;
+pub const UNSUPPORTED_VERSION: i64 = -32022;
+
+/// Which era a request belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Era {
+    Modern,
+    Legacy,
+}
+
+/// A JSON-RPC error with the HTTP status the transport should use.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+    pub data: Option<Value>,
+    pub http_status: u16,
+}
+
+impl RpcError {
+    pub fn new(code: i64, message: impl Into<String>, http_status: u16) -> Self {
+        Self { code, message: message.into(), data: None, http_status }
+    }
+
+    pub fn with_data(mut self, data: Value) -> Self {
+        self.data = Some(data);
+        self
+    }
+
+    pub fn to_json(&self, id: &Value) -> Value {
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if let Some(data) = &self.data {
+            error["data"] = data.clone();
+        }
+        json!({ "jsonrpc": "2.0", "id": id, "error": error })
+    }
+}
+
+/// One incoming JSON-RPC message, already parsed.
+#[derive(Clone, Debug)]
+pub struct Message {
+    /// `None` for a notification.
+    pub id: Option<Value>,
+    pub method: String,
+    pub params: Value,
+}
+
+impl Message {
+    /// Checks the JSON-RPC envelope. Batches (arrays) were removed in 2025-06-18.
+    pub fn parse(value: Value) -> Result<Message, (Value, RpcError)> {
+        let Value::Object(mut obj) = value else {
+            let why = if value.is_array() {
+                "batches are not supported (removed in MCP 2025-06-18); send one message per request"
+            } else {
+                "a JSON-RPC message must be an object"
+            };
+            return Err((Value::Null, RpcError::new(INVALID_REQUEST, why, 400)));
+        };
+        let id = obj.remove("id");
+        let bad = |why: &str, id: &Option<Value>| {
+            Err((id.clone().unwrap_or(Value::Null), RpcError::new(INVALID_REQUEST, why, 400)))
+        };
+        if obj.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+            return bad("`jsonrpc` must be \"2.0\"", &id);
+        }
+        if let Some(id) = &id
+            && !(id.is_string() || id.is_i64() || id.is_u64())
+        {
+            return bad("`id` must be a string or an integer", &Some(Value::Null));
+        }
+        let Some(Value::String(method)) = obj.remove("method") else {
+            if obj.contains_key("result") || obj.contains_key("error") {
+                // A response from the client (to a server request we never send): nothing to do.
+                return Ok(Message { id: None, method: String::new(), params: Value::Null });
+            }
+            return bad("`method` must be a string", &id);
+        };
+        let params = obj.remove("params").unwrap_or(Value::Object(Map::new()));
+        if !params.is_object() {
+            return bad("`params` must be an object", &id);
+        }
+        Ok(Message { id, method, params })
+    }
+
+    pub fn meta(&self) -> Option<&Map<String, Value>> {
+        self.params.get("_meta").and_then(Value::as_object)
+    }
+
+    /// The protocol version a modern request names in `_meta`.
+    pub fn modern_version(&self) -> Option<&str> {
+        self.meta().and_then(|m| m.get(META_VERSION)).and_then(Value::as_str)
+    }
+
+    pub fn era(&self) -> Era {
+        if self.meta().is_some_and(|m| m.contains_key(META_VERSION)) {
+            Era::Modern
+        } else {
+            Era::Legacy
+        }
+    }
+}
+
+/// Identity of the server in `initialize` and `server/discover`.
+#[derive(Clone, Debug)]
+pub struct ServerInfo {
+    pub name: String,
+    pub version: String,
+}
+
+/// What the dispatcher needs from the transport for one message.
+#[derive(Clone, Debug, Default)]
+pub struct Envelope {
+    /// `MCP-Protocol-Version` (HTTP only).
+    pub protocol_header: Option<String>,
+    /// `Mcp-Method` (HTTP only).
+    pub method_header: Option<String>,
+    /// `Mcp-Name` (HTTP only).
+    pub name_header: Option<String>,
+    /// True on HTTP, where modern requests must carry the headers.
+    pub http: bool,
+    /// The negotiated legacy version of the session the message arrived on.
+    pub session_version: Option<String>,
+}
+
+/// What to send back.
+#[derive(Debug)]
+pub enum Reply {
+    /// A JSON-RPC response (result or error) with its HTTP status.
+    Response { status: u16, body: Value },
+    /// A notification or client response: nothing to send (HTTP 202).
+    Accepted,
+}
+
+impl Reply {
+    fn result(id: &Value, result: Value) -> Reply {
+        Reply::Response { status: 200, body: json!({ "jsonrpc": "2.0", "id": id, "result": result }) }
+    }
+
+    pub fn error(id: &Value, e: &RpcError) -> Reply {
+        Reply::Response { status: e.http_status, body: e.to_json(id) }
+    }
+}
+
+pub struct Dispatcher {
+    pub runtime: Arc<Runtime>,
+    pub info: ServerInfo,
+}
+
+/// Methods the modern era removed: answered with -32601 and HTTP 404.
+const REMOVED_IN_MODERN: &[&str] = &["initialize", "ping", "logging/setLevel", "notifications/initialized"];
+
+impl Dispatcher {
+    pub fn new(runtime: Arc<Runtime>, info: ServerInfo) -> Self {
+        Self { runtime, info }
+    }
+
+    fn capabilities(&self) -> Value {
+        json!({ "tools": { "listChanged": true } })
+    }
+
+    /// The answer to `initialize`: the client's version if lynx speaks it, else the newest
+    /// legacy one (the client then decides whether it can continue).
+    pub fn initialize_result(&self, params: &Value) -> (String, Value) {
+        let asked = params.get("protocolVersion").and_then(Value::as_str).unwrap_or(LEGACY[0]);
+        let version = if LEGACY.contains(&asked) { asked } else { LEGACY[0] };
+        let result = json!({
+            "protocolVersion": version,
+            "capabilities": self.capabilities(),
+            "serverInfo": { "name": self.info.name, "version": self.info.version },
+        });
+        (version.to_owned(), result)
+    }
+
+    fn discover_result(&self) -> Value {
+        json!({
+            "supportedVersions": SUPPORTED,
+            "capabilities": self.capabilities(),
+            "_meta": { META_SERVER_INFO: { "name": self.info.name, "version": self.info.version } },
+        })
+    }
+
+    /// Checks a modern request's `_meta` and, on HTTP, its headers.
+    fn check_modern(&self, msg: &Message, env: &Envelope) -> Result<(), RpcError> {
+        let meta = msg.meta();
+        let missing: Vec<&str> = [META_VERSION, META_CAPABILITIES]
+            .into_iter()
+            .filter(|k| meta.is_none_or(|m| !m.contains_key(*k)))
+            .collect();
+        if !missing.is_empty() {
+            return Err(RpcError::new(INVALID_PARAMS, format!("Invalid params: missing _meta keys: {}", missing.join(", ")), 400));
+        }
+        let version = msg.modern_version().unwrap_or_default();
+        if env.http {
+            match env.protocol_header.as_deref() {
+                None => return Err(RpcError::new(HEADER_MISMATCH, "Missing MCP-Protocol-Version header", 400)),
+                Some(h) if h != version => {
+                    return Err(RpcError::new(HEADER_MISMATCH, "MCP-Protocol-Version header does not match _meta protocolVersion", 400));
+                }
+                Some(_) => {}
+            }
+        }
+        if !SUPPORTED.contains(&version) || version != MODERN {
+            return Err(RpcError::new(UNSUPPORTED_VERSION, "Unsupported protocol version", 400)
+                .with_data(json!({ "supported": SUPPORTED, "requested": version })));
+        }
+        if env.http {
+            match env.method_header.as_deref() {
+                None => return Err(RpcError::new(HEADER_MISMATCH, "Missing Mcp-Method header", 400)),
+                Some(h) if h != msg.method => {
+                    return Err(RpcError::new(HEADER_MISMATCH, format!("Mcp-Method header `{h}` does not match the body's method `{}`", msg.method), 400));
+                }
+                Some(_) => {}
+            }
+            if let Some(name) = named_target(msg) {
+                match env.name_header.as_deref() {
+                    None => return Err(RpcError::new(HEADER_MISMATCH, "Missing Mcp-Name header", 400)),
+                    Some(h) if h != name => {
+                        return Err(RpcError::new(HEADER_MISMATCH, format!("Mcp-Name header `{h}` does not match `{name}` in the body"), 400));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Handles one message. `initialize` is answered by the transport (it owns sessions), via
+    /// [`Dispatcher::initialize_result`].
+    pub async fn handle(&self, msg: Message, env: &Envelope) -> Reply {
+        let era = msg.era();
+        let Some(id) = msg.id.clone() else {
+            // Notifications (initialized, cancelled, roots changed) need no answer.
+            return Reply::Accepted;
+        };
+        if era == Era::Modern {
+            if let Err(e) = self.check_modern(&msg, env) {
+                return Reply::error(&id, &e);
+            }
+            if REMOVED_IN_MODERN.contains(&msg.method.as_str()) {
+                return Reply::error(&id, &RpcError::new(METHOD_NOT_FOUND, format!("Method not found: {} (removed in {MODERN})", msg.method), 404));
+            }
+        }
+        let result = match msg.method.as_str() {
+            "server/discover" => Ok(self.discover_result()),
+            "ping" => Ok(json!({})),
+            "tools/list" => Ok(json!({ "tools": self.runtime.catalog().tools().iter().map(|t| t.listing.clone()).collect::<Vec<_>>() })),
+            "tools/call" => self.call_tool(&msg).await,
+            "logging/setLevel" => Ok(json!({})),
+            "resources/list" => Ok(json!({ "resources": [] })),
+            "resources/templates/list" => Ok(json!({ "resourceTemplates": [] })),
+            "prompts/list" => Ok(json!({ "prompts": [] })),
+            other => Err(RpcError::new(METHOD_NOT_FOUND, format!("Method not found: {other}"), if era == Era::Modern { 404 } else { 200 })),
+        };
+        match result {
+            Ok(mut result) => {
+                if era == Era::Modern {
+                    decorate_modern(&msg.method, &mut result);
+                }
+                Reply::result(&id, result)
+            }
+            Err(e) => Reply::error(&id, &e),
+        }
+    }
+
+    async fn call_tool(&self, msg: &Message) -> Result<Value, RpcError> {
+        let name = msg
+            .params
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| RpcError::new(INVALID_PARAMS, "Invalid params: `name` must be a string", 200))?;
+        let args = match msg.params.get("arguments") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(m)) => m.clone(),
+            Some(_) => return Err(RpcError::new(INVALID_PARAMS, "Invalid params: `arguments` must be an object", 200)),
+        };
+        let context = CallContext {
+            tenant_id: None,
+            user_id: None,
+            trace_id: msg.meta().and_then(|m| m.get("traceparent")).and_then(Value::as_str).map(str::to_owned),
+        };
+        match self.runtime.call(name, args, context).await {
+            Ok(outcome) => Ok(tool_result(&outcome)),
+            Err(unknown) => Err(RpcError::new(INVALID_PARAMS, format!("Unknown tool: {}", unknown.0), 200)),
+        }
+    }
+}
+
+/// The target a modern request names, which the `Mcp-Name` header must repeat.
+fn named_target(msg: &Message) -> Option<&str> {
+    match msg.method.as_str() {
+        "tools/call" | "prompts/get" => msg.params.get("name").and_then(Value::as_str),
+        "resources/read" => msg.params.get("uri").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// Modern results say what they are and how long they may be cached.
+fn decorate_modern(method: &str, result: &mut Value) {
+    let Some(obj) = result.as_object_mut() else { return };
+    obj.entry("resultType").or_insert(json!("complete"));
+    if matches!(method, "server/discover" | "tools/list" | "prompts/list" | "resources/list" | "resources/templates/list" | "resources/read") {
+        obj.entry("ttlMs").or_insert(json!(0));
+        obj.entry("cacheScope").or_insert(json!("private"));
+    }
+}

@@ -1,0 +1,88 @@
+//! MCP over stdio: newline-delimited JSON-RPC on stdin/stdout. Nothing but MCP messages is
+//! written to stdout (logs go to stderr; handler processes never inherit stdout). Lines are
+//! capped; requests are handled concurrently; the server exits when stdin closes.
+
+use super::protocol::{Dispatcher, Envelope, Era, Message, PARSE_ERROR, Reply, RpcError};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::mpsc;
+
+/// Longest request line accepted; longer ones are answered with a parse error and skipped.
+pub const MAX_LINE: usize = 4 * 1024 * 1024;
+
+/// Serves until `input` closes, then waits for the calls in flight and returns.
+pub async fn serve(dispatcher: Arc<Dispatcher>, input: impl AsyncRead + Unpin, output: impl AsyncWrite + Unpin + Send + 'static) {
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(256);
+    let writer = tokio::spawn(async move {
+        let mut output = output;
+        while let Some(mut line) = rx.recv().await {
+            line.push(b'\n');
+            if output.write_all(&line).await.is_err() || output.flush().await.is_err() {
+                return;
+            }
+        }
+    });
+    let mut reader = BufReader::new(input);
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut line = Vec::new();
+    let mut version: Option<String> = None;
+    loop {
+        line.clear();
+        let n = match (&mut reader).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        if n > MAX_LINE && !line.ends_with(b"\n") {
+            let mut rest = Vec::new();
+            let _ = reader.read_until(b'\n', &mut rest).await;
+            send(&tx, RpcError::new(PARSE_ERROR, format!("Parse error: message longer than {MAX_LINE} bytes"), 400).to_json(&Value::Null)).await;
+            continue;
+        }
+        let text = String::from_utf8_lossy(&line);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let value: Value = match serde_json::from_str(text.trim()) {
+            Ok(v) => v,
+            Err(e) => {
+                send(&tx, RpcError::new(PARSE_ERROR, format!("Parse error: {e}"), 400).to_json(&Value::Null)).await;
+                continue;
+            }
+        };
+        let msg = match Message::parse(value) {
+            Ok(m) => m,
+            Err((id, e)) => {
+                send(&tx, e.to_json(&id)).await;
+                continue;
+            }
+        };
+        if msg.method == "initialize" && msg.era() == Era::Legacy {
+            if let Some(id) = &msg.id {
+                let (v, result) = dispatcher.initialize_result(&msg.params);
+                version = Some(v);
+                send(&tx, json!({ "jsonrpc": "2.0", "id": id, "result": result })).await;
+            }
+            continue;
+        }
+        let env = Envelope { session_version: version.clone(), ..Envelope::default() };
+        let dispatcher = dispatcher.clone();
+        let tx = tx.clone();
+        tasks.spawn(async move {
+            if let Reply::Response { body, .. } = dispatcher.handle(msg, &env).await {
+                send(&tx, body).await;
+            }
+        });
+        // Reap finished calls as we go so the set does not grow with the session.
+        while tasks.try_join_next().is_some() {}
+    }
+    while tasks.join_next().await.is_some() {}
+    drop(tx);
+    let _ = writer.await;
+}
+
+async fn send(tx: &mpsc::Sender<Vec<u8>>, value: Value) {
+    if let Ok(bytes) = serde_json::to_vec(&value) {
+        let _ = tx.send(bytes).await;
+    }
+}
