@@ -182,4 +182,9 @@ pub struct ServeArgs {
     /// Do not watch the project for changes (reload still happens on SIGHUP).
     #[arg(long)]
     pub no_watch: bool,
+
+    /// Also serve the fixture tools, resources and prompts that the official MCP conformance
+    /// suite calls.
+    #[arg(long)]
+    pub conformance_fixtures: bool,
 }

@@ -27,22 +27,41 @@ struct Settings {
 fn resolve(args: &ServeArgs, server: &Value) -> anyhow::Result<Settings> {
     let cfg_str = |k: &str| server.get(k).and_then(Value::as_str).map(str::to_owned);
     let cfg_list = |k: &str| -> Vec<String> {
-        server.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+        server
+            .get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let cfg_usize = |k: &str| server.get(k).and_then(Value::as_u64).map(|n| n as usize);
     let dur = |flag: Option<&String>, key: &str, default: Duration| -> anyhow::Result<Duration> {
         match flag.cloned().or_else(|| cfg_str(key)) {
-            Some(text) => Dur::parse(&text)
-                .map(|d| d.0)
-                .ok_or_else(|| UsageError::new(format!("`{key}`: `{text}` is not a duration like `10s`")).into()),
+            Some(text) => Dur::parse(&text).map(|d| d.0).ok_or_else(|| {
+                UsageError::new(format!("`{key}`: `{text}` is not a duration like `10s`")).into()
+            }),
             None => Ok(default),
         }
     };
-    let listen_text = args.listen.clone().or_else(|| cfg_str("listen")).unwrap_or_else(|| "127.0.0.1:7878".into());
+    let listen_text = args
+        .listen
+        .clone()
+        .or_else(|| cfg_str("listen"))
+        .unwrap_or_else(|| "127.0.0.1:7878".into());
     let listen: SocketAddr = listen_text.parse().map_err(|_| {
-        UsageError::new(format!("`--listen {listen_text}`: expected HOST:PORT with an IP address, like 127.0.0.1:7878"))
+        UsageError::new(format!(
+            "`--listen {listen_text}`: expected HOST:PORT with an IP address, like 127.0.0.1:7878"
+        ))
     })?;
-    let allow_remote = args.allow_remote || server.get("allow_remote").and_then(Value::as_bool).unwrap_or(false);
+    let allow_remote = args.allow_remote
+        || server
+            .get("allow_remote")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
     if !args.stdio && !listen.ip().is_loopback() && !allow_remote {
         return Err(UsageError::new(format!(
             "refusing to listen on {listen}: it is not a loopback address and lynx has no authentication yet\nhelp: pass `--allow-remote` if anyone who can reach this port may call every tool"
@@ -62,7 +81,11 @@ fn resolve(args: &ServeArgs, server: &Value) -> anyhow::Result<Settings> {
             max_sessions: cfg_usize("max_sessions").unwrap_or(defaults.max_sessions),
             session_idle: dur(None, "session_idle_timeout", defaults.session_idle)?,
         },
-        shutdown_timeout: dur(args.shutdown_timeout.as_ref(), "shutdown_timeout", Duration::from_secs(10))?,
+        shutdown_timeout: dur(
+            args.shutdown_timeout.as_ref(),
+            "shutdown_timeout",
+            Duration::from_secs(10),
+        )?,
         watch: !args.no_watch,
     })
 }
@@ -91,16 +114,30 @@ pub fn run(args: &ServeArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome>
     }
     let tools = catalog.tools().len();
     let runtime = Arc::new(Runtime::new(catalog, Pipeline::standard()));
-    let info = ServerInfo { name: "lynx".into(), version: env!("CARGO_PKG_VERSION").into() };
+    let info = ServerInfo {
+        name: "lynx".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    };
+    let conformance = args.conformance_fixtures;
     let rt = super::tokio()?;
     rt.block_on(async move {
         if settings.watch || cfg!(unix) {
             tokio::spawn(reload_loop(runtime.clone(), project, settings.watch));
         }
-        let dispatcher = Dispatcher::new(runtime, info);
+        let mut dispatcher = Dispatcher::new(runtime, info);
+        if conformance {
+            dispatcher = dispatcher.with_extension(Arc::new(
+                crate::runtime::fixtures::ConformanceFixtures::default(),
+            ));
+        }
         if settings.stdio {
             tracing::info!("serving {tools} tools on stdio");
-            crate::runtime::stdio::serve(Arc::new(dispatcher), tokio::io::stdin(), tokio::io::stdout()).await;
+            crate::runtime::stdio::serve(
+                Arc::new(dispatcher),
+                tokio::io::stdin(),
+                tokio::io::stdout(),
+            )
+            .await;
             return Ok(Outcome::Success);
         }
         let listener = tokio::net::TcpListener::bind(settings.listen)
@@ -115,13 +152,19 @@ pub fn run(args: &ServeArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome>
             let _ = stop_rx.await;
         }));
         shutdown_signal().await;
-        tracing::info!("shutting down: draining calls in flight (up to {:?})", settings.shutdown_timeout);
+        tracing::info!(
+            "shutting down: draining calls in flight (up to {:?})",
+            settings.shutdown_timeout
+        );
         let _ = stop_tx.send(());
         match tokio::time::timeout(settings.shutdown_timeout, server).await {
             Ok(Ok(Ok(()))) => {}
             Ok(Ok(Err(e))) => return Err(anyhow::anyhow!("server error: {e}")),
             Ok(Err(e)) => return Err(anyhow::anyhow!("server task failed: {e}")),
-            Err(_) => tracing::warn!("calls still in flight after {:?}: cancelled", settings.shutdown_timeout),
+            Err(_) => tracing::warn!(
+                "calls still in flight after {:?}: cancelled",
+                settings.shutdown_timeout
+            ),
         }
         Ok(Outcome::Success)
     })
@@ -146,7 +189,14 @@ async fn shutdown_signal() {
 fn fingerprint(project: &Project) -> Vec<(PathBuf, Option<std::time::SystemTime>, u64)> {
     let mut paths: Vec<PathBuf> = project.files.iter().map(|f| f.path.clone()).collect();
     if let Some(root) = &project.root {
-        let globs: Vec<String> = project.config.project.tools.iter().chain(&project.config.project.workflows).cloned().collect();
+        let globs: Vec<String> = project
+            .config
+            .project
+            .tools
+            .iter()
+            .chain(&project.config.project.workflows)
+            .cloned()
+            .collect();
         let mut b = globset::GlobSetBuilder::new();
         for g in &globs {
             if let Ok(g) = globset::Glob::new(g) {
@@ -154,7 +204,9 @@ fn fingerprint(project: &Project) -> Vec<(PathBuf, Option<std::time::SystemTime>
             }
         }
         if let Ok(set) = b.build() {
-            paths.extend(crate::project::walk(root, |p| p.strip_prefix(root).is_ok_and(|r| set.is_match(r))));
+            paths.extend(crate::project::walk(root, |p| {
+                p.strip_prefix(root).is_ok_and(|r| set.is_match(r))
+            }));
         }
     }
     paths.sort();
@@ -173,7 +225,10 @@ fn fingerprint(project: &Project) -> Vec<(PathBuf, Option<std::time::SystemTime>
 /// Reloads on SIGHUP and (with `watch`) when a project file changes: the new project is
 /// validated first; if it has errors the old catalog keeps serving and the errors are logged.
 async fn reload_loop(runtime: Arc<Runtime>, mut project: Project, watch: bool) {
-    let config = project.docs.first().map(|d| project.files[d.file.0].path.clone());
+    let config = project
+        .docs
+        .first()
+        .map(|d| project.files[d.file.0].path.clone());
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut seen = fingerprint(&project);
     #[cfg(unix)]
@@ -200,7 +255,12 @@ async fn reload_loop(runtime: Arc<Runtime>, mut project: Project, watch: bool) {
             continue;
         }
         seen = now;
-        let opts = LoadOptions { cwd: cwd.clone(), config: config.clone(), extra: Vec::new(), context: Scope::All };
+        let opts = LoadOptions {
+            cwd: cwd.clone(),
+            config: config.clone(),
+            extra: Vec::new(),
+            context: Scope::All,
+        };
         let next = tokio::task::spawn_blocking(move || {
             let p = Project::load(&opts);
             let errors: Vec<String> = crate::lint::check(&p, None)
@@ -208,7 +268,10 @@ async fn reload_loop(runtime: Arc<Runtime>, mut project: Project, watch: bool) {
                 .filter(|d| d.severity == crate::lint::diagnostic::Severity::Error)
                 .map(|d| {
                     let f = p.file(d.file);
-                    let at = d.span.map(|s| f.line_col(s.start)).map_or(String::new(), |lc| format!(":{}:{}", lc.line, lc.column));
+                    let at = d
+                        .span
+                        .map(|s| f.line_col(s.start))
+                        .map_or(String::new(), |lc| format!(":{}:{}", lc.line, lc.column));
                     format!("{}{at}: {} [{}]", f.display, d.message, d.rule)
                 })
                 .collect();
@@ -217,7 +280,10 @@ async fn reload_loop(runtime: Arc<Runtime>, mut project: Project, watch: bool) {
         .await;
         let Ok((next, errors)) = next else { continue };
         if !errors.is_empty() {
-            tracing::warn!("reload refused, still serving the previous tools: {} error(s)", errors.len());
+            tracing::warn!(
+                "reload refused, still serving the previous tools: {} error(s)",
+                errors.len()
+            );
             for e in errors.iter().take(20) {
                 tracing::warn!("  {e}");
             }

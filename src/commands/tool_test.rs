@@ -3,8 +3,8 @@
 use crate::cli::{TestFormat, ToolTestArgs};
 use crate::exit::{Outcome, UsageError};
 use crate::runtime::catalog::Catalog;
-use crate::runtime::pipeline::Pipeline;
 use crate::runtime::engine::Runtime;
+use crate::runtime::pipeline::Pipeline;
 use crate::runtime::testing::{self, CaseResult};
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 //! (without it, chunked responses stall ~40 ms on Nagle × delayed ACK).
 
 use super::protocol::{
-    Dispatcher, Envelope, INVALID_REQUEST, LEGACY, Message, PARSE_ERROR, Reply, RpcError,
+    Dispatcher, Envelope, Era, INVALID_REQUEST, LEGACY, Message, PARSE_ERROR, Reply, RpcError,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -63,7 +63,12 @@ pub struct HttpState {
 
 impl HttpState {
     pub fn new(dispatcher: Dispatcher, settings: HttpSettings, bound: SocketAddr) -> Self {
-        Self { dispatcher, settings, bound, sessions: Mutex::new(HashMap::new()) }
+        Self {
+            dispatcher,
+            settings,
+            bound,
+            sessions: Mutex::new(HashMap::new()),
+        }
     }
 
     fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
@@ -79,7 +84,13 @@ impl HttpState {
             return None;
         }
         let id = new_session_id();
-        sessions.insert(id.clone(), Session { version, last_seen: Instant::now() });
+        sessions.insert(
+            id.clone(),
+            Session {
+                version,
+                last_seen: Instant::now(),
+            },
+        );
         Some(id)
     }
 
@@ -136,7 +147,10 @@ async fn readyz(State(state): State<Arc<HttpState>>) -> Response {
 fn json_response(status: u16, body: &Value) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut resp = (status, serde_json::to_vec(body).unwrap_or_default()).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     resp
 }
 
@@ -152,19 +166,28 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// address, or `allowed_hosts`); a present `Origin` must be loopback or in `allowed_origins`.
 fn check_host_origin(state: &HttpState, headers: &HeaderMap) -> Result<(), Response> {
     let forbidden = |what: &str| {
-        Err(json_response(403, &json!({
-            "jsonrpc": "2.0", "id": null,
-            "error": { "code": INVALID_REQUEST, "message": format!("Forbidden: {what}") }
-        })))
+        Err(json_response(
+            403,
+            &json!({
+                "jsonrpc": "2.0", "id": null,
+                "error": { "code": INVALID_REQUEST, "message": format!("Forbidden: {what}") }
+            }),
+        ))
     };
     if let Some(host) = header_str(headers, "host") {
         let name = host_name(host);
         let ok = is_loopback_name(name)
             || host == state.bound.to_string()
             || name == state.bound.ip().to_string()
-            || state.settings.allowed_hosts.iter().any(|h| h == host || h == name);
+            || state
+                .settings
+                .allowed_hosts
+                .iter()
+                .any(|h| h == host || h == name);
         if !ok {
-            return forbidden(&format!("Host `{host}` is not allowed (add it to [server] allowed_hosts)"));
+            return forbidden(&format!(
+                "Host `{host}` is not allowed (add it to [server] allowed_hosts)"
+            ));
         }
     }
     if let Some(origin) = header_str(headers, "origin") {
@@ -172,7 +195,9 @@ fn check_host_origin(state: &HttpState, headers: &HeaderMap) -> Result<(), Respo
         let ok = is_loopback_name(host_name(authority))
             || state.settings.allowed_origins.iter().any(|o| o == origin);
         if !ok {
-            return forbidden(&format!("Origin `{origin}` is not allowed (add it to [server] allowed_origins)"));
+            return forbidden(&format!(
+                "Origin `{origin}` is not allowed (add it to [server] allowed_origins)"
+            ));
         }
     }
     Ok(())
@@ -183,23 +208,73 @@ fn host_name(authority: &str) -> &str {
     if let Some(rest) = authority.strip_prefix('[') {
         return rest.split(']').next().unwrap_or(rest);
     }
-    authority.rsplit_once(':').map_or(authority, |(h, p)| if p.chars().all(|c| c.is_ascii_digit()) { h } else { authority })
+    authority.rsplit_once(':').map_or(authority, |(h, p)| {
+        if p.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            authority
+        }
+    })
 }
 
 fn is_loopback_name(name: &str) -> bool {
-    name == "localhost" || name == "::1" || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+    name == "localhost"
+        || name == "::1"
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
-async fn mcp_post(State(state): State<Arc<HttpState>>, headers: HeaderMap, body: Bytes) -> Response {
+/// Which era an HTTP request belongs to (see the routing rule in the module docs of
+/// `protocol.rs` and the conformance suite): a session means legacy; a version header that is
+/// not a handshake version, or a `_meta` version without a header, means modern.
+fn route(msg: &Message, protocol_header: Option<&str>, session: Option<&str>) -> Era {
+    if session.is_some() {
+        return Era::Legacy;
+    }
+    match protocol_header {
+        Some(v) if !HANDSHAKE.contains(&v.trim()) => Era::Modern,
+        Some(_) => Era::Legacy,
+        None if msg.modern_version().is_some()
+            || msg
+                .meta()
+                .is_some_and(|m| m.contains_key(super::protocol::META_VERSION)) =>
+        {
+            Era::Modern
+        }
+        None => Era::Legacy,
+    }
+}
+
+/// Versions that use the `initialize` handshake (2024-11-05 is accepted on the header only).
+const HANDSHAKE: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
+
+async fn mcp_post(
+    State(state): State<Arc<HttpState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if let Err(resp) = check_host_origin(&state, &headers) {
         return resp;
     }
-    if !header_str(&headers, "content-type").is_some_and(|c| c.starts_with("application/json")) {
-        return rpc_error(Value::Null, RpcError::new(INVALID_REQUEST, "Content-Type must be application/json", 415));
+    if header_str(&headers, "content-type").is_some_and(|c| !c.starts_with("application/json")) {
+        return rpc_error(
+            Value::Null,
+            RpcError::new(
+                INVALID_REQUEST,
+                "Content-Type must be application/json",
+                415,
+            ),
+        );
     }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return rpc_error(Value::Null, RpcError::new(PARSE_ERROR, format!("Parse error: {e}"), 400)),
+        Err(e) => {
+            return rpc_error(
+                Value::Null,
+                RpcError::new(PARSE_ERROR, format!("Parse error: {e}"), 400),
+            );
+        }
     };
     let msg = match Message::parse(value) {
         Ok(m) => m,
@@ -208,6 +283,7 @@ async fn mcp_post(State(state): State<Arc<HttpState>>, headers: HeaderMap, body:
     let protocol_header = header_str(&headers, VERSION_HEADER).map(str::to_owned);
     let session_header = header_str(&headers, SESSION_HEADER);
     let id = msg.id.clone().unwrap_or(Value::Null);
+    let era = route(&msg, protocol_header.as_deref(), session_header);
 
     let mut env = Envelope {
         protocol_header: protocol_header.clone(),
@@ -216,36 +292,158 @@ async fn mcp_post(State(state): State<Arc<HttpState>>, headers: HeaderMap, body:
         http: true,
         session_version: None,
     };
-    if msg.era() == super::protocol::Era::Legacy {
-        if msg.method == "initialize" {
+    if era == Era::Legacy {
+        if msg.method == "initialize" && session_header.is_none() {
             let (version, result) = state.dispatcher.initialize_result(&msg.params);
             let Some(session) = state.open_session(version) else {
-                return rpc_error(id, RpcError::new(INVALID_REQUEST, "too many sessions; try again later", 503));
+                return rpc_error(
+                    id,
+                    RpcError::new(INVALID_REQUEST, "too many sessions; try again later", 503),
+                );
             };
-            let mut resp = json_response(200, &json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+            let mut resp = json_response(
+                200,
+                &json!({ "jsonrpc": "2.0", "id": id, "result": result }),
+            );
             if let Ok(v) = HeaderValue::from_str(&session) {
                 resp.headers_mut().insert(SESSION_HEADER, v);
             }
             return resp;
         }
-        if let Some(session) = session_header {
-            match state.touch_session(session) {
+        match session_header {
+            Some(session) => match state.touch_session(session) {
                 Some(version) => env.session_version = Some(version),
                 None => {
-                    return rpc_error(id, RpcError::new(INVALID_REQUEST, "Session not found (expired or unknown); initialize again", 404));
+                    return rpc_error(
+                        id,
+                        RpcError::new(
+                            INVALID_REQUEST,
+                            "Session not found (expired or terminated); initialize again",
+                            404,
+                        ),
+                    );
+                }
+            },
+            None if msg.id.is_some() => {
+                return rpc_error(
+                    id,
+                    RpcError::new(
+                        INVALID_REQUEST,
+                        "Bad Request: missing Mcp-Session-Id; send `initialize` first",
+                        400,
+                    ),
+                );
+            }
+            None => {}
+        }
+        if let Some(v) = &protocol_header
+            && !LEGACY.contains(&v.trim())
+        {
+            // Never -32022 here: to clients that is evidence of the modern era.
+            return rpc_error(
+                id,
+                RpcError::new(
+                    INVALID_REQUEST,
+                    format!(
+                        "Bad Request: unsupported MCP-Protocol-Version `{v}` (supported: {})",
+                        LEGACY.join(", ")
+                    ),
+                    400,
+                ),
+            );
+        }
+    }
+    respond(state, msg, era, env).await
+}
+
+/// A call's messages as they leave the dispatcher: notifications first, the reply last.
+enum Frame {
+    Note(Value),
+    Done(Reply),
+}
+
+/// Aborts the call's task when the client goes away before the reply.
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs the request; answers JSON, or switches to SSE as soon as the call emits a notification
+/// (progress, log message) so those arrive before the reply on the same response.
+async fn respond(state: Arc<HttpState>, msg: Message, era: Era, env: Envelope) -> Response {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Frame>();
+    let task = tokio::spawn(async move {
+        let (ntx, mut nrx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+        let call = state.dispatcher.handle(msg, era, &env, Some(&ntx));
+        tokio::pin!(call);
+        loop {
+            tokio::select! {
+                biased;
+                Some(note) = nrx.recv() => {
+                    if tx.send(Frame::Note(note)).is_err() {
+                        return;
+                    }
+                }
+                reply = &mut call => {
+                    while let Ok(note) = nrx.try_recv() {
+                        let _ = tx.send(Frame::Note(note));
+                    }
+                    let _ = tx.send(Frame::Done(reply));
+                    return;
                 }
             }
         }
-        if let Some(v) = &protocol_header
-            && !LEGACY.contains(&v.as_str())
-            && v != super::protocol::MODERN
-        {
-            return rpc_error(id, RpcError::new(INVALID_REQUEST, format!("Unsupported MCP-Protocol-Version `{v}`; supported: {}", LEGACY.join(", ")), 400));
+    });
+    let guard = AbortOnDrop(task.abort_handle());
+    match rx.recv().await {
+        Some(Frame::Done(Reply::Accepted)) => StatusCode::ACCEPTED.into_response(),
+        Some(Frame::Done(Reply::Response { status, body })) => json_response(status, &body),
+        Some(Frame::Note(first)) => {
+            let frames = futures_util::stream::unfold(
+                (Some(first), rx, guard, false),
+                |(pending, mut rx, guard, done)| async move {
+                    if done {
+                        return None;
+                    }
+                    let frame = match pending {
+                        Some(note) => Frame::Note(note),
+                        None => rx.recv().await?,
+                    };
+                    let (data, done) = match frame {
+                        Frame::Note(v) => (v, false),
+                        Frame::Done(Reply::Response { body, .. }) => (body, true),
+                        Frame::Done(Reply::Accepted) => return None,
+                    };
+                    let event = format!(
+                        "event: message\ndata: {}\n\n",
+                        serde_json::to_string(&data).unwrap_or_default()
+                    );
+                    Some((
+                        Ok::<_, std::convert::Infallible>(Bytes::from(event)),
+                        (None, rx, guard, done),
+                    ))
+                },
+            );
+            let mut resp = axum::body::Body::from_stream(frames).into_response();
+            let h = resp.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            );
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-cache, no-transform"),
+            );
+            h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+            resp
         }
-    }
-    match state.dispatcher.handle(msg, &env).await {
-        Reply::Accepted => StatusCode::ACCEPTED.into_response(),
-        Reply::Response { status, body } => json_response(status, &body),
+        None => rpc_error(
+            Value::Null,
+            RpcError::new(super::protocol::INTERNAL_ERROR, "internal error", 500),
+        ),
     }
 }
 
@@ -255,7 +453,8 @@ async fn mcp_get(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> Res
     }
     // No server-initiated stream yet: say so the way the spec allows.
     let mut resp = StatusCode::METHOD_NOT_ALLOWED.into_response();
-    resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST, DELETE"));
+    resp.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST, DELETE"));
     resp
 }
 
@@ -280,9 +479,10 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -6,10 +6,11 @@
 
 pub mod call;
 pub mod catalog;
+pub mod engine;
+pub mod fixtures;
 pub mod handlers;
 pub mod http;
 pub mod pipeline;
 pub mod protocol;
 pub mod stdio;
-pub mod engine;
 pub mod testing;

@@ -52,7 +52,12 @@ pub struct RpcError {
 
 impl RpcError {
     pub fn new(code: i64, message: impl Into<String>, http_status: u16) -> Self {
-        Self { code, message: message.into(), data: None, http_status }
+        Self {
+            code,
+            message: message.into(),
+            data: None,
+            http_status,
+        }
     }
 
     pub fn with_data(mut self, data: Value) -> Self {
@@ -91,7 +96,10 @@ impl Message {
         };
         let id = obj.remove("id");
         let bad = |why: &str, id: &Option<Value>| {
-            Err((id.clone().unwrap_or(Value::Null), RpcError::new(INVALID_REQUEST, why, 400)))
+            Err((
+                id.clone().unwrap_or(Value::Null),
+                RpcError::new(INVALID_REQUEST, why, 400),
+            ))
         };
         if obj.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
             return bad("`jsonrpc` must be \"2.0\"", &id);
@@ -104,7 +112,11 @@ impl Message {
         let Some(Value::String(method)) = obj.remove("method") else {
             if obj.contains_key("result") || obj.contains_key("error") {
                 // A response from the client (to a server request we never send): nothing to do.
-                return Ok(Message { id: None, method: String::new(), params: Value::Null });
+                return Ok(Message {
+                    id: None,
+                    method: String::new(),
+                    params: Value::Null,
+                });
             }
             return bad("`method` must be a string", &id);
         };
@@ -121,7 +133,9 @@ impl Message {
 
     /// The protocol version a modern request names in `_meta`.
     pub fn modern_version(&self) -> Option<&str> {
-        self.meta().and_then(|m| m.get(META_VERSION)).and_then(Value::as_str)
+        self.meta()
+            .and_then(|m| m.get(META_VERSION))
+            .and_then(Value::as_str)
     }
 
     pub fn era(&self) -> Era {
@@ -131,6 +145,26 @@ impl Message {
             Era::Legacy
         }
     }
+}
+
+/// Where a call's notifications (progress, log messages) go; the HTTP transport switches the
+/// response to SSE when the first one arrives, stdio writes them as lines.
+pub type Notifier = tokio::sync::mpsc::UnboundedSender<Value>;
+
+/// Extra MCP surface beyond the project's tools (the conformance fixtures; later prompts and
+/// resources of a project). Each method returns `None` for requests it does not own.
+pub trait Extension: Send + Sync {
+    /// Capabilities to merge into `initialize` / `server/discover`.
+    fn capabilities(&self, era: Era) -> Value;
+    /// Extra entries for `tools/list`, listed before the project's tools.
+    fn tools(&self, era: Era) -> Vec<Value>;
+    /// Handles a request (a `tools/call` of one of its tools, or another method).
+    fn handle<'a>(
+        &'a self,
+        msg: &'a Message,
+        era: Era,
+        notify: Option<&'a Notifier>,
+    ) -> Option<futures_util::future::BoxFuture<'a, Result<Value, RpcError>>>;
 }
 
 /// Identity of the server in `initialize` and `server/discover`.
@@ -166,39 +200,78 @@ pub enum Reply {
 
 impl Reply {
     fn result(id: &Value, result: Value) -> Reply {
-        Reply::Response { status: 200, body: json!({ "jsonrpc": "2.0", "id": id, "result": result }) }
+        Reply::Response {
+            status: 200,
+            body: json!({ "jsonrpc": "2.0", "id": id, "result": result }),
+        }
     }
 
     pub fn error(id: &Value, e: &RpcError) -> Reply {
-        Reply::Response { status: e.http_status, body: e.to_json(id) }
+        Reply::Response {
+            status: e.http_status,
+            body: e.to_json(id),
+        }
     }
 }
 
 pub struct Dispatcher {
     pub runtime: Arc<Runtime>,
     pub info: ServerInfo,
+    pub extension: Option<Arc<dyn Extension>>,
 }
 
 /// Methods the modern era removed: answered with -32601 and HTTP 404.
-const REMOVED_IN_MODERN: &[&str] = &["initialize", "ping", "logging/setLevel", "notifications/initialized"];
+const REMOVED_IN_MODERN: &[&str] = &[
+    "initialize",
+    "ping",
+    "logging/setLevel",
+    "notifications/initialized",
+];
 
 impl Dispatcher {
     pub fn new(runtime: Arc<Runtime>, info: ServerInfo) -> Self {
-        Self { runtime, info }
+        Self {
+            runtime,
+            info,
+            extension: None,
+        }
     }
 
-    fn capabilities(&self) -> Value {
-        json!({ "tools": { "listChanged": true } })
+    pub fn with_extension(mut self, extension: Arc<dyn Extension>) -> Self {
+        self.extension = Some(extension);
+        self
+    }
+
+    /// `listChanged` is not advertised: list-change notifications need a server stream (legacy
+    /// GET stream, modern `subscriptions/listen`) that lynx does not offer yet, and a capability
+    /// that is advertised but not honoured is worse than none.
+    fn capabilities(&self, era: Era) -> Value {
+        let mut caps = json!({ "tools": {} });
+        if let Some(ext) = &self.extension
+            && let (Value::Object(base), Value::Object(extra)) = (&mut caps, ext.capabilities(era))
+        {
+            for (k, v) in extra {
+                base.insert(k, v);
+            }
+        }
+        caps
     }
 
     /// The answer to `initialize`: the client's version if lynx speaks it, else the newest
     /// legacy one (the client then decides whether it can continue).
     pub fn initialize_result(&self, params: &Value) -> (String, Value) {
-        let asked = params.get("protocolVersion").and_then(Value::as_str).unwrap_or(LEGACY[0]);
-        let version = if LEGACY.contains(&asked) { asked } else { LEGACY[0] };
+        let asked = params
+            .get("protocolVersion")
+            .and_then(Value::as_str)
+            .unwrap_or(LEGACY[0]);
+        let version = if LEGACY.contains(&asked) {
+            asked
+        } else {
+            LEGACY[0]
+        };
         let result = json!({
             "protocolVersion": version,
-            "capabilities": self.capabilities(),
+            "capabilities": self.capabilities(Era::Legacy),
             "serverInfo": { "name": self.info.name, "version": self.info.version },
         });
         (version.to_owned(), result)
@@ -206,13 +279,13 @@ impl Dispatcher {
 
     fn discover_result(&self) -> Value {
         json!({
-            "supportedVersions": SUPPORTED,
-            "capabilities": self.capabilities(),
-            "_meta": { META_SERVER_INFO: { "name": self.info.name, "version": self.info.version } },
+            "supportedVersions": [MODERN],
+            "capabilities": self.capabilities(Era::Modern),
         })
     }
 
-    /// Checks a modern request's `_meta` and, on HTTP, its headers.
+    /// Checks a modern request, first failing rung wins: `_meta` envelope (-32602), HTTP headers
+    /// (-32020), protocol version (-32022).
     fn check_modern(&self, msg: &Message, env: &Envelope) -> Result<(), RpcError> {
         let meta = msg.meta();
         let missing: Vec<&str> = [META_VERSION, META_CAPABILITIES]
@@ -220,78 +293,216 @@ impl Dispatcher {
             .filter(|k| meta.is_none_or(|m| !m.contains_key(*k)))
             .collect();
         if !missing.is_empty() {
-            return Err(RpcError::new(INVALID_PARAMS, format!("Invalid params: missing _meta keys: {}", missing.join(", ")), 400));
+            return Err(RpcError::new(
+                INVALID_PARAMS,
+                format!(
+                    "Invalid params: params._meta is missing the required key(s): {}",
+                    missing.join(", ")
+                ),
+                400,
+            ));
         }
-        let version = msg.modern_version().unwrap_or_default();
+        let version = msg.meta().and_then(|m| m.get(META_VERSION));
         if env.http {
-            match env.protocol_header.as_deref() {
-                None => return Err(RpcError::new(HEADER_MISMATCH, "Missing MCP-Protocol-Version header", 400)),
-                Some(h) if h != version => {
-                    return Err(RpcError::new(HEADER_MISMATCH, "MCP-Protocol-Version header does not match _meta protocolVersion", 400));
+            let header = env.protocol_header.as_deref().map(str::trim);
+            match (header, version.and_then(Value::as_str)) {
+                (None, _) => {
+                    return Err(RpcError::new(
+                        HEADER_MISMATCH,
+                        "Missing MCP-Protocol-Version header",
+                        400,
+                    ));
                 }
-                Some(_) => {}
+                (Some(h), Some(v)) if h == v => {}
+                _ => {
+                    return Err(RpcError::new(
+                        HEADER_MISMATCH,
+                        "MCP-Protocol-Version header does not match params._meta protocolVersion",
+                        400,
+                    ));
+                }
             }
-        }
-        if !SUPPORTED.contains(&version) || version != MODERN {
-            return Err(RpcError::new(UNSUPPORTED_VERSION, "Unsupported protocol version", 400)
-                .with_data(json!({ "supported": SUPPORTED, "requested": version })));
-        }
-        if env.http {
-            match env.method_header.as_deref() {
-                None => return Err(RpcError::new(HEADER_MISMATCH, "Missing Mcp-Method header", 400)),
+            match env.method_header.as_deref().map(str::trim) {
+                None => {
+                    return Err(RpcError::new(
+                        HEADER_MISMATCH,
+                        "Missing Mcp-Method header",
+                        400,
+                    ));
+                }
                 Some(h) if h != msg.method => {
-                    return Err(RpcError::new(HEADER_MISMATCH, format!("Mcp-Method header `{h}` does not match the body's method `{}`", msg.method), 400));
+                    return Err(RpcError::new(
+                        HEADER_MISMATCH,
+                        format!(
+                            "Mcp-Method header `{h}` does not match the body's method `{}`",
+                            msg.method
+                        ),
+                        400,
+                    ));
                 }
                 Some(_) => {}
             }
             if let Some(name) = named_target(msg) {
-                match env.name_header.as_deref() {
-                    None => return Err(RpcError::new(HEADER_MISMATCH, "Missing Mcp-Name header", 400)),
-                    Some(h) if h != name => {
-                        return Err(RpcError::new(HEADER_MISMATCH, format!("Mcp-Name header `{h}` does not match `{name}` in the body"), 400));
+                match env
+                    .name_header
+                    .as_deref()
+                    .map(str::trim)
+                    .map(decode_header_value)
+                {
+                    Some(Some(h)) if h == name => {}
+                    None => {
+                        return Err(RpcError::new(
+                            HEADER_MISMATCH,
+                            "Missing Mcp-Name header",
+                            400,
+                        ));
                     }
-                    Some(_) => {}
+                    Some(_) => {
+                        return Err(RpcError::new(
+                            HEADER_MISMATCH,
+                            format!("Mcp-Name header does not match `{name}` in the body"),
+                            400,
+                        ));
+                    }
                 }
             }
         }
-        Ok(())
+        match version {
+            Some(Value::String(v)) if v == MODERN => Ok(()),
+            Some(Value::String(v)) => {
+                Err(
+                    RpcError::new(UNSUPPORTED_VERSION, "Unsupported protocol version", 400)
+                        .with_data(json!({ "supported": [MODERN], "requested": v })),
+                )
+            }
+            _ => Err(RpcError::new(
+                INVALID_PARAMS,
+                "Invalid params: protocolVersion in params._meta must be a string",
+                400,
+            )),
+        }
     }
 
-    /// Handles one message. `initialize` is answered by the transport (it owns sessions), via
-    /// [`Dispatcher::initialize_result`].
-    pub async fn handle(&self, msg: Message, env: &Envelope) -> Reply {
-        let era = msg.era();
+    /// Handles one message of the given era. `initialize` is answered by the transport (it
+    /// owns sessions), via [`Dispatcher::initialize_result`].
+    pub async fn handle(
+        &self,
+        msg: Message,
+        era: Era,
+        env: &Envelope,
+        notify: Option<&Notifier>,
+    ) -> Reply {
         let Some(id) = msg.id.clone() else {
             // Notifications (initialized, cancelled, roots changed) need no answer.
             return Reply::Accepted;
         };
+        if msg.method.is_empty() {
+            return Reply::Accepted;
+        }
         if era == Era::Modern {
             if let Err(e) = self.check_modern(&msg, env) {
                 return Reply::error(&id, &e);
             }
             if REMOVED_IN_MODERN.contains(&msg.method.as_str()) {
-                return Reply::error(&id, &RpcError::new(METHOD_NOT_FOUND, format!("Method not found: {} (removed in {MODERN})", msg.method), 404));
+                return Reply::error(
+                    &id,
+                    &RpcError::new(
+                        METHOD_NOT_FOUND,
+                        format!("Method not found: {} (not part of {MODERN})", msg.method),
+                        404,
+                    )
+                    .with_data(json!(msg.method)),
+                );
             }
         }
-        let result = match msg.method.as_str() {
-            "server/discover" => Ok(self.discover_result()),
-            "ping" => Ok(json!({})),
-            "tools/list" => Ok(json!({ "tools": self.runtime.catalog().tools().iter().map(|t| t.listing.clone()).collect::<Vec<_>>() })),
-            "tools/call" => self.call_tool(&msg).await,
-            "logging/setLevel" => Ok(json!({})),
-            "resources/list" => Ok(json!({ "resources": [] })),
-            "resources/templates/list" => Ok(json!({ "resourceTemplates": [] })),
-            "prompts/list" => Ok(json!({ "prompts": [] })),
-            other => Err(RpcError::new(METHOD_NOT_FOUND, format!("Method not found: {other}"), if era == Era::Modern { 404 } else { 200 })),
+        let not_found = || {
+            RpcError::new(
+                METHOD_NOT_FOUND,
+                format!("Method not found: {}", msg.method),
+                if era == Era::Modern { 404 } else { 200 },
+            )
+        };
+        let extension = match &self.extension {
+            Some(ext) => ext.handle(&msg, era, notify),
+            None => None,
+        };
+        let result = match extension {
+            Some(fut) => fut.await,
+            None => match msg.method.as_str() {
+                "server/discover" => Ok(self.discover_result()),
+                "ping" | "logging/setLevel" if era == Era::Legacy => Ok(json!({})),
+                "tools/list" => {
+                    let mut tools = self
+                        .extension
+                        .as_ref()
+                        .map(|e| e.tools(era))
+                        .unwrap_or_default();
+                    tools.extend(
+                        self.runtime
+                            .catalog()
+                            .tools()
+                            .iter()
+                            .map(|t| t.listing.clone()),
+                    );
+                    Ok(json!({ "tools": tools }))
+                }
+                "tools/call" => self.call_tool(&msg).await,
+                "completion/complete" => {
+                    Ok(json!({ "completion": { "values": [], "total": 0, "hasMore": false } }))
+                }
+                "resources/list" => Ok(json!({ "resources": [] })),
+                "resources/templates/list" => Ok(json!({ "resourceTemplates": [] })),
+                "prompts/list" => Ok(json!({ "prompts": [] })),
+                "resources/read" => {
+                    let uri = msg.params.get("uri").cloned().unwrap_or(Value::Null);
+                    Err(RpcError::new(
+                        INVALID_PARAMS,
+                        format!("Unknown resource: {}", uri.as_str().unwrap_or("")),
+                        if era == Era::Modern { 400 } else { 200 },
+                    )
+                    .with_data(json!({ "uri": uri })))
+                }
+                _ => Err(not_found()),
+            },
         };
         match result {
             Ok(mut result) => {
                 if era == Era::Modern {
-                    decorate_modern(&msg.method, &mut result);
+                    self.decorate_modern(&msg.method, &mut result);
                 }
                 Reply::result(&id, result)
             }
             Err(e) => Reply::error(&id, &e),
+        }
+    }
+
+    /// Modern results say what they are, who answered, and how long they may be cached.
+    fn decorate_modern(&self, method: &str, result: &mut Value) {
+        let Some(obj) = result.as_object_mut() else {
+            return;
+        };
+        obj.entry("resultType").or_insert(json!("complete"));
+        let complete = obj.get("resultType") == Some(&json!("complete"));
+        if complete
+            && matches!(
+                method,
+                "server/discover"
+                    | "tools/list"
+                    | "prompts/list"
+                    | "resources/list"
+                    | "resources/templates/list"
+                    | "resources/read"
+            )
+        {
+            obj.entry("ttlMs").or_insert(json!(0));
+            obj.entry("cacheScope").or_insert(json!("private"));
+        }
+        let meta = obj.entry("_meta").or_insert_with(|| json!({}));
+        if let Some(meta) = meta.as_object_mut() {
+            meta.insert(
+                META_SERVER_INFO.into(),
+                json!({ "name": self.info.name, "version": self.info.version }),
+            );
         }
     }
 
@@ -300,20 +511,40 @@ impl Dispatcher {
             .params
             .get("name")
             .and_then(Value::as_str)
-            .ok_or_else(|| RpcError::new(INVALID_PARAMS, "Invalid params: `name` must be a string", 200))?;
+            .ok_or_else(|| {
+                RpcError::new(
+                    INVALID_PARAMS,
+                    "Invalid params: `name` must be a string",
+                    200,
+                )
+            })?;
         let args = match msg.params.get("arguments") {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(m)) => m.clone(),
-            Some(_) => return Err(RpcError::new(INVALID_PARAMS, "Invalid params: `arguments` must be an object", 200)),
+            Some(_) => {
+                return Err(RpcError::new(
+                    INVALID_PARAMS,
+                    "Invalid params: `arguments` must be an object",
+                    200,
+                ));
+            }
         };
         let context = CallContext {
             tenant_id: None,
             user_id: None,
-            trace_id: msg.meta().and_then(|m| m.get("traceparent")).and_then(Value::as_str).map(str::to_owned),
+            trace_id: msg
+                .meta()
+                .and_then(|m| m.get("traceparent"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         };
         match self.runtime.call(name, args, context).await {
             Ok(outcome) => Ok(tool_result(&outcome)),
-            Err(unknown) => Err(RpcError::new(INVALID_PARAMS, format!("Unknown tool: {}", unknown.0), 200)),
+            Err(unknown) => Err(RpcError::new(
+                INVALID_PARAMS,
+                format!("Unknown tool: {}", unknown.0),
+                200,
+            )),
         }
     }
 }
@@ -327,12 +558,55 @@ fn named_target(msg: &Message) -> Option<&str> {
     }
 }
 
-/// Modern results say what they are and how long they may be cached.
-fn decorate_modern(method: &str, result: &mut Value) {
-    let Some(obj) = result.as_object_mut() else { return };
-    obj.entry("resultType").or_insert(json!("complete"));
-    if matches!(method, "server/discover" | "tools/list" | "prompts/list" | "resources/list" | "resources/templates/list" | "resources/read") {
-        obj.entry("ttlMs").or_insert(json!(0));
-        obj.entry("cacheScope").or_insert(json!("private"));
+/// `Mcp-Name` values that are not plain printable ASCII arrive as `=?base64?…?=`.
+fn decode_header_value(raw: &str) -> Option<String> {
+    match raw
+        .strip_prefix("=?base64?")
+        .and_then(|r| r.strip_suffix("?="))
+    {
+        Some(b64) => base64_decode(b64).and_then(|b| String::from_utf8(b).ok()),
+        None => Some(raw.to_owned()),
+    }
+}
+
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.bytes().filter(|&c| c != b'=') {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_decode_base64_sentinels() {
+        assert_eq!(decode_header_value("plain").as_deref(), Some("plain"));
+        assert_eq!(decode_header_value("=?base64?w6k=?=").as_deref(), Some("é"));
+        assert_eq!(decode_header_value("=?base64?***?="), None);
+    }
+
+    #[test]
+    fn envelopes_are_checked() {
+        assert!(
+            Message::parse(json!([{"jsonrpc": "2.0"}]))
+                .unwrap_err()
+                .1
+                .message
+                .contains("batches")
+        );
+        assert!(Message::parse(json!({"jsonrpc": "1.0", "id": 1, "method": "x"})).is_err());
+        let m = Message::parse(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})).unwrap();
+        assert_eq!(m.era(), Era::Legacy);
     }
 }

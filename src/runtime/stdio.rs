@@ -12,7 +12,11 @@ use tokio::sync::mpsc;
 pub const MAX_LINE: usize = 4 * 1024 * 1024;
 
 /// Serves until `input` closes, then waits for the calls in flight and returns.
-pub async fn serve(dispatcher: Arc<Dispatcher>, input: impl AsyncRead + Unpin, output: impl AsyncWrite + Unpin + Send + 'static) {
+pub async fn serve(
+    dispatcher: Arc<Dispatcher>,
+    input: impl AsyncRead + Unpin,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+) {
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(256);
     let writer = tokio::spawn(async move {
         let mut output = output;
@@ -29,14 +33,27 @@ pub async fn serve(dispatcher: Arc<Dispatcher>, input: impl AsyncRead + Unpin, o
     let mut version: Option<String> = None;
     loop {
         line.clear();
-        let n = match (&mut reader).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line).await {
+        let n = match (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .await
+        {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
         if n > MAX_LINE && !line.ends_with(b"\n") {
             let mut rest = Vec::new();
             let _ = reader.read_until(b'\n', &mut rest).await;
-            send(&tx, RpcError::new(PARSE_ERROR, format!("Parse error: message longer than {MAX_LINE} bytes"), 400).to_json(&Value::Null)).await;
+            send(
+                &tx,
+                RpcError::new(
+                    PARSE_ERROR,
+                    format!("Parse error: message longer than {MAX_LINE} bytes"),
+                    400,
+                )
+                .to_json(&Value::Null),
+            )
+            .await;
             continue;
         }
         let text = String::from_utf8_lossy(&line);
@@ -46,7 +63,12 @@ pub async fn serve(dispatcher: Arc<Dispatcher>, input: impl AsyncRead + Unpin, o
         let value: Value = match serde_json::from_str(text.trim()) {
             Ok(v) => v,
             Err(e) => {
-                send(&tx, RpcError::new(PARSE_ERROR, format!("Parse error: {e}"), 400).to_json(&Value::Null)).await;
+                send(
+                    &tx,
+                    RpcError::new(PARSE_ERROR, format!("Parse error: {e}"), 400)
+                        .to_json(&Value::Null),
+                )
+                .await;
                 continue;
             }
         };
@@ -65,11 +87,29 @@ pub async fn serve(dispatcher: Arc<Dispatcher>, input: impl AsyncRead + Unpin, o
             }
             continue;
         }
-        let env = Envelope { session_version: version.clone(), ..Envelope::default() };
+        let env = Envelope {
+            session_version: version.clone(),
+            ..Envelope::default()
+        };
+        let era = msg.era();
         let dispatcher = dispatcher.clone();
         let tx = tx.clone();
         tasks.spawn(async move {
-            if let Reply::Response { body, .. } = dispatcher.handle(msg, &env).await {
+            // Notifications of a call go out as their own lines, before its response.
+            let (ntx, mut nrx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+            let call = dispatcher.handle(msg, era, &env, Some(&ntx));
+            tokio::pin!(call);
+            let reply = loop {
+                tokio::select! {
+                    biased;
+                    Some(note) = nrx.recv() => send(&tx, note).await,
+                    reply = &mut call => break reply,
+                }
+            };
+            while let Ok(note) = nrx.try_recv() {
+                send(&tx, note).await;
+            }
+            if let Reply::Response { body, .. } = reply {
                 send(&tx, body).await;
             }
         });

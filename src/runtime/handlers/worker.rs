@@ -312,7 +312,10 @@ async fn log_stderr(name: String, stderr: tokio::process::ChildStderr, tail: Log
 fn leading_id(line: &[u8]) -> Option<u64> {
     let text = std::str::from_utf8(&line[..line.len().min(64)]).ok()?;
     let rest = text.trim_start().strip_prefix('{')?.trim_start();
-    let rest = rest.strip_prefix("\"id\"")?.trim_start().strip_prefix(':')?;
+    let rest = rest
+        .strip_prefix("\"id\"")?
+        .trim_start()
+        .strip_prefix(':')?;
     let digits: String = rest
         .trim_start()
         .chars()
@@ -384,12 +387,24 @@ mod tests {
         let input: &[u8] = b"short\nthis line is too long\nnext\nlast";
         let mut r = BufReader::new(input);
         let mut line = Vec::new();
-        assert_eq!(read_line_capped(&mut r, &mut line, 8).await.unwrap(), Some(true));
+        assert_eq!(
+            read_line_capped(&mut r, &mut line, 8).await.unwrap(),
+            Some(true)
+        );
         assert_eq!(line, b"short");
-        assert_eq!(read_line_capped(&mut r, &mut line, 8).await.unwrap(), Some(false));
-        assert_eq!(read_line_capped(&mut r, &mut line, 8).await.unwrap(), Some(true));
+        assert_eq!(
+            read_line_capped(&mut r, &mut line, 8).await.unwrap(),
+            Some(false)
+        );
+        assert_eq!(
+            read_line_capped(&mut r, &mut line, 8).await.unwrap(),
+            Some(true)
+        );
         assert_eq!(line, b"next");
-        assert_eq!(read_line_capped(&mut r, &mut line, 8).await.unwrap(), Some(true));
+        assert_eq!(
+            read_line_capped(&mut r, &mut line, 8).await.unwrap(),
+            Some(true)
+        );
         assert_eq!(line, b"last");
         assert_eq!(read_line_capped(&mut r, &mut line, 8).await.unwrap(), None);
     }
