@@ -469,6 +469,12 @@ async fn mcp_delete(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> 
     }
 }
 
+/// Every accepted socket: `TCP_NODELAY`, or SSE and chunked responses stall ~40 ms (Nagle's
+/// algorithm meeting delayed ACKs).
+pub fn configure_socket(tcp: &mut tokio::net::TcpStream) {
+    let _ = tcp.set_nodelay(true);
+}
+
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
 pub async fn serve(
     listener: tokio::net::TcpListener,
@@ -476,9 +482,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
+    let listener = listener.tap_io(configure_socket);
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -495,6 +499,18 @@ mod tests {
         assert_eq!(host_name("example.com"), "example.com");
         assert!(is_loopback_name("127.0.0.5"));
         assert!(!is_loopback_name("evil.example"));
+    }
+
+    #[tokio::test]
+    async fn accepted_sockets_get_nodelay() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = tokio::net::TcpStream::connect(addr);
+        let (accepted, _client) = tokio::join!(listener.accept(), client);
+        let (mut tcp, _) = accepted.unwrap();
+        assert!(!tcp.nodelay().unwrap());
+        configure_socket(&mut tcp);
+        assert!(tcp.nodelay().unwrap());
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 mod hostile;
 mod rule_fixtures;
+mod runtime;
 mod schema_agreement;
+mod serve;
 mod support;
 mod validate_cli;

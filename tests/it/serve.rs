@@ -1,0 +1,394 @@
+//! `lynx serve`'s HTTP transport in process (tower `oneshot`, no socket) and its stdio
+//! transport through the real binary.
+
+use crate::support::{TempProject, lynx};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use lynx::project::{LoadOptions, Project, Scope};
+use lynx::runtime::catalog::Catalog;
+use lynx::runtime::engine::Runtime;
+use lynx::runtime::http::{HttpSettings, HttpState, router};
+use lynx::runtime::pipeline::Pipeline;
+use lynx::runtime::protocol::{Dispatcher, ServerInfo};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const ECHO: &str = "id: demo.domain.echo.run\ndescription: Echoes.\nhandler: { kind: builtin, name: echo }\ninput_schema:\n  type: object\n  properties: { message: { type: string } }\n  required: [message]\n";
+
+fn state(p: &TempProject) -> Arc<HttpState> {
+    let project = Project::load(&LoadOptions {
+        cwd: p.path().to_path_buf(),
+        config: Some(p.path().join("lynx.toml")),
+        extra: Vec::new(),
+        context: Scope::All,
+    });
+    let runtime = Arc::new(Runtime::new(Catalog::build(&project), Pipeline::standard()));
+    let info = ServerInfo {
+        name: "lynx".into(),
+        version: "test".into(),
+    };
+    Arc::new(HttpState::new(
+        Dispatcher::new(runtime, info),
+        HttpSettings::default(),
+        "127.0.0.1:7878".parse().unwrap(),
+    ))
+}
+
+fn project() -> TempProject {
+    TempProject::new(&[("lynx.toml", ""), ("tools/echo.yaml", ECHO)])
+}
+
+/// One POST to `/mcp`; returns status, headers and the JSON body (or `Null` when empty).
+async fn post(
+    state: &Arc<HttpState>,
+    headers: &[(&str, &str)],
+    body: Value,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let mut req = Request::post("/mcp")
+        .header("content-type", "application/json")
+        .header("host", "127.0.0.1:7878");
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = router(state.clone())
+        .oneshot(req.body(Body::from(body.to_string())).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let json = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()))
+    };
+    (status, headers, json)
+}
+
+fn modern_meta() -> Value {
+    json!({ "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientCapabilities": {} })
+}
+
+async fn legacy_session(state: &Arc<HttpState>) -> String {
+    let (status, headers, body) = post(state, &[], json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["result"]["protocolVersion"], "2025-06-18");
+    let session = headers["mcp-session-id"].to_str().unwrap().to_owned();
+    assert!(session.bytes().all(|b| (0x21..=0x7e).contains(&b)));
+    session
+}
+
+#[tokio::test]
+async fn legacy_handshake_list_and_call() {
+    let p = project();
+    let s = state(&p);
+    let session = legacy_session(&s).await;
+    let h = [
+        ("mcp-session-id", session.as_str()),
+        ("mcp-protocol-version", "2025-06-18"),
+    ];
+    let (status, _, body) = post(
+        &s,
+        &h,
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    )
+    .await;
+    assert_eq!((status, body), (StatusCode::ACCEPTED, Value::Null));
+    let (_, _, body) = post(
+        &s,
+        &h,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+    )
+    .await;
+    assert_eq!(body["result"]["tools"][0]["name"], "demo.domain.echo.run");
+    assert!(
+        body["result"].get("resultType").is_none(),
+        "legacy results carry no resultType"
+    );
+    let (_, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "demo.domain.echo.run", "arguments": {"message": "hi"}}})).await;
+    assert_eq!(
+        body["result"]["structuredContent"],
+        json!({"message": "hi"})
+    );
+    assert_eq!(body["result"]["isError"], false);
+    let (_, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 3, "method": "ping"})).await;
+    assert_eq!(body["result"], json!({}));
+}
+
+#[tokio::test]
+async fn unknown_tool_is_invalid_params_and_bad_arguments_a_tool_error() {
+    let p = project();
+    let s = state(&p);
+    let session = legacy_session(&s).await;
+    let h = [("mcp-session-id", session.as_str())];
+    let (_, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "nope", "arguments": {}}})).await;
+    assert_eq!(body["error"]["code"], -32602);
+    let (_, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "demo.domain.echo.run", "arguments": {}}})).await;
+    assert_eq!(body["result"]["isError"], true);
+    assert!(
+        body["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("message"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn sessions_unknown_missing_and_deleted() {
+    let p = project();
+    let s = state(&p);
+    let (status, _, body) = post(
+        &s,
+        &[("mcp-session-id", "bogus")],
+        json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["id"], 1);
+    let (status, _, _) = post(
+        &s,
+        &[],
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let session = legacy_session(&s).await;
+    let del = Request::delete("/mcp")
+        .header("host", "localhost")
+        .header("mcp-session-id", &session)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        router(s.clone()).oneshot(del).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let (status, _, _) = post(
+        &s,
+        &[("mcp-session-id", session.as_str())],
+        json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn modern_discover_list_and_call() {
+    let p = project();
+    let s = state(&p);
+    let h = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "server/discover"),
+    ];
+    let (status, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 1, "method": "server/discover", "params": {"_meta": modern_meta()}})).await;
+    assert_eq!(status, StatusCode::OK);
+    let r = &body["result"];
+    assert_eq!(r["supportedVersions"], json!(["2026-07-28"]));
+    assert_eq!(
+        (
+            r["resultType"].as_str(),
+            r["ttlMs"].as_u64(),
+            r["cacheScope"].as_str()
+        ),
+        (Some("complete"), Some(0), Some("private"))
+    );
+    assert_eq!(
+        r["_meta"]["io.modelcontextprotocol/serverInfo"]["name"],
+        "lynx"
+    );
+    let h = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "demo.domain.echo.run"),
+    ];
+    let (_, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "demo.domain.echo.run", "arguments": {"message": "m"}, "_meta": modern_meta()}})).await;
+    assert_eq!(body["result"]["resultType"], "complete");
+    assert_eq!(body["result"]["structuredContent"]["message"], "m");
+}
+
+#[tokio::test]
+async fn modern_validation_ladder() {
+    let p = project();
+    let s = state(&p);
+    let call = |meta: Value| json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list", "params": {"_meta": meta}});
+    // Missing _meta keys: -32602, 400.
+    let (status, _, body) = post(
+        &s,
+        &[
+            ("mcp-protocol-version", "2026-07-28"),
+            ("mcp-method", "tools/list"),
+        ],
+        json!({"jsonrpc": "2.0", "id": 7, "method": "tools/list", "params": {}}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_i64(), body["id"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(-32602), Some(7))
+    );
+    // Header/body mismatch: -32020.
+    let (status, _, body) = post(
+        &s,
+        &[
+            ("mcp-protocol-version", "2026-07-28"),
+            ("mcp-method", "prompts/list"),
+        ],
+        call(modern_meta()),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(-32020))
+    );
+    // Unsupported version: -32022 with the supported list.
+    let meta = json!({ "io.modelcontextprotocol/protocolVersion": "v999.0.0", "io.modelcontextprotocol/clientCapabilities": {} });
+    let (status, _, body) = post(
+        &s,
+        &[
+            ("mcp-protocol-version", "v999.0.0"),
+            ("mcp-method", "tools/list"),
+        ],
+        call(meta),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(-32022))
+    );
+    assert_eq!(
+        body["error"]["data"],
+        json!({"supported": ["2026-07-28"], "requested": "v999.0.0"})
+    );
+    // Methods the modern era removed: -32601, 404.
+    let (status, _, body) = post(
+        &s,
+        &[
+            ("mcp-protocol-version", "2026-07-28"),
+            ("mcp-method", "ping"),
+        ],
+        json!({"jsonrpc": "2.0", "id": 8, "method": "ping", "params": {"_meta": modern_meta()}}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_i64()),
+        (StatusCode::NOT_FOUND, Some(-32601))
+    );
+}
+
+#[tokio::test]
+async fn foreign_host_and_origin_are_refused_and_batches_rejected() {
+    let p = project();
+    let s = state(&p);
+    let ping = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}});
+    for (k, v) in [
+        ("host", "evil.example.com"),
+        ("origin", "http://evil.example.com"),
+    ] {
+        let req = Request::post("/mcp")
+            .header("content-type", "application/json")
+            .header(k, v)
+            .body(Body::from(ping.to_string()))
+            .unwrap();
+        assert_eq!(
+            router(s.clone()).oneshot(req).await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "{k}: {v}"
+        );
+    }
+    let (status, _, _) = post(&s, &[("origin", "http://127.0.0.1:7878")], ping).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, body) = post(
+        &s,
+        &[],
+        json!([{"jsonrpc": "2.0", "id": 1, "method": "ping"}]),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(-32600))
+    );
+    let bad = Request::post("/mcp")
+        .header("content-type", "application/json")
+        .header("host", "localhost")
+        .body(Body::from("{not json"))
+        .unwrap();
+    let resp = router(s.clone()).oneshot(bad).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let p = project();
+    let s = state(&p);
+    let big = "x".repeat(HttpSettings::default().max_body_bytes + 1);
+    let req = Request::post("/mcp")
+        .header("content-type", "application/json")
+        .header("host", "localhost")
+        .body(Body::from(big))
+        .unwrap();
+    assert_eq!(
+        router(s).oneshot(req).await.unwrap().status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+}
+
+#[test]
+fn stdio_speaks_only_json_rpc_and_exits_on_eof() {
+    let p = project();
+    let input = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}),
+        json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "demo.domain.echo.run", "arguments": {"message": "x"}}}),
+    ]
+    .iter()
+    .map(|v| v.to_string() + "\n")
+    .collect::<String>()
+        + "this is not json\n";
+    let out = p
+        .lynx(&["serve", "--stdio", "--no-watch"])
+        .write_stdin(input)
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("stdout line is not JSON: {l}")))
+        .collect();
+    assert!(lines.iter().all(|l| l["jsonrpc"] == "2.0"));
+    let by_id = |id: i64| {
+        lines
+            .iter()
+            .find(|l| l["id"] == id)
+            .unwrap_or_else(|| panic!("no answer to {id}: {lines:?}"))
+    };
+    assert_eq!(
+        by_id(2)["result"]["tools"][0]["name"],
+        "demo.domain.echo.run"
+    );
+    assert_eq!(by_id(3)["result"]["structuredContent"]["message"], "x");
+    assert!(
+        lines.iter().any(|l| l["error"]["code"] == -32700),
+        "the garbage line gets a parse error"
+    );
+}
+
+#[test]
+fn serve_refuses_remote_addresses_without_the_flag() {
+    let p = project();
+    p.lynx(&["serve", "--listen", "0.0.0.0:0"])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--allow-remote"));
+    let _ = lynx();
+}
