@@ -51,6 +51,10 @@ impl Default for HttpSettings {
 struct Session {
     version: String,
     last_seen: Instant,
+    /// What the client declared in `initialize` (gates server→client requests).
+    capabilities: Value,
+    /// Set by `logging/setLevel`.
+    log_level: Option<String>,
 }
 
 pub struct HttpState {
@@ -76,7 +80,7 @@ impl HttpState {
     }
 
     /// Opens a legacy session, dropping idle ones first; `None` when the cap is reached.
-    fn open_session(&self, version: String) -> Option<String> {
+    fn open_session(&self, version: String, capabilities: Value) -> Option<String> {
         let mut sessions = self.sessions();
         let idle = self.settings.session_idle;
         sessions.retain(|_, s| s.last_seen.elapsed() < idle);
@@ -89,19 +93,29 @@ impl HttpState {
             Session {
                 version,
                 last_seen: Instant::now(),
+                capabilities,
+                log_level: None,
             },
         );
         Some(id)
     }
 
-    /// The session's negotiated version, refreshing its idle timer; `None` if unknown/expired.
-    fn touch_session(&self, id: &str) -> Option<String> {
+    /// The session's negotiated version, client capabilities and log level, refreshing its
+    /// idle timer; `None` if unknown/expired. `set_level` records a `logging/setLevel`.
+    fn touch_session(
+        &self,
+        id: &str,
+        set_level: Option<&str>,
+    ) -> Option<(String, Value, Option<String>)> {
         let mut sessions = self.sessions();
         let idle = self.settings.session_idle;
         match sessions.get_mut(id) {
             Some(s) if s.last_seen.elapsed() < idle => {
                 s.last_seen = Instant::now();
-                Some(s.version.clone())
+                if let Some(level) = set_level {
+                    s.log_level = Some(level.to_owned());
+                }
+                Some((s.version.clone(), s.capabilities.clone(), s.log_level.clone()))
             }
             Some(_) => {
                 sessions.remove(id);
@@ -291,11 +305,18 @@ async fn mcp_post(
         name_header: header_str(&headers, "mcp-name").map(str::to_owned),
         http: true,
         session_version: None,
+        client_capabilities: None,
+        log_level: None,
     };
     if era == Era::Legacy {
         if msg.method == "initialize" && session_header.is_none() {
             let (version, result) = state.dispatcher.initialize_result(&msg.params);
-            let Some(session) = state.open_session(version) else {
+            let capabilities = msg
+                .params
+                .get("capabilities")
+                .cloned()
+                .unwrap_or_else(|| json!({}));
+            let Some(session) = state.open_session(version, capabilities) else {
                 return rpc_error(
                     id,
                     RpcError::new(INVALID_REQUEST, "too many sessions; try again later", 503),
@@ -310,9 +331,17 @@ async fn mcp_post(
             }
             return resp;
         }
+        let set_level = (msg.method == "logging/setLevel")
+            .then(|| msg.params.get("level").and_then(Value::as_str))
+            .flatten()
+            .filter(|l| super::protocol::log_level_rank(l).is_some());
         match session_header {
-            Some(session) => match state.touch_session(session) {
-                Some(version) => env.session_version = Some(version),
+            Some(session) => match state.touch_session(session, set_level) {
+                Some((version, capabilities, log_level)) => {
+                    env.session_version = Some(version);
+                    env.client_capabilities = Some(capabilities);
+                    env.log_level = log_level;
+                }
                 None => {
                     return rpc_error(
                         id,

@@ -23,6 +23,24 @@ pub const SUPPORTED: [&str; 4] = [MODERN, LEGACY[0], LEGACY[1], LEGACY[2]];
 pub const META_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
 pub const META_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
+pub const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
+
+/// The syslog levels of `notifications/message`, least severe first.
+pub const LOG_LEVELS: [&str; 8] = [
+    "debug",
+    "info",
+    "notice",
+    "warning",
+    "error",
+    "critical",
+    "alert",
+    "emergency",
+];
+
+/// A log level's severity (0 = `debug`), or `None` for a name that is not a level.
+pub fn log_level_rank(level: &str) -> Option<usize> {
+    LOG_LEVELS.iter().position(|l| *l == level)
+}
 
 // JSON-RPC and MCP error codes.
 pub const PARSE_ERROR: i64 = -32700;
@@ -111,11 +129,20 @@ impl Message {
         }
         let Some(Value::String(method)) = obj.remove("method") else {
             if obj.contains_key("result") || obj.contains_key("error") {
-                // A response from the client (to a server request we never send): nothing to do.
+                // A response from the client to a server→client request (legacy sampling and
+                // elicitation): no method, no id of its own; `params` carries the response
+                // (`id` plus `result` or `error`) for [`Extension::client_response`].
+                let mut response = Map::new();
+                response.insert("id".into(), id.unwrap_or(Value::Null));
+                for key in ["result", "error"] {
+                    if let Some(v) = obj.remove(key) {
+                        response.insert(key.into(), v);
+                    }
+                }
                 return Ok(Message {
                     id: None,
                     method: String::new(),
-                    params: Value::Null,
+                    params: Value::Object(response),
                 });
             }
             return bad("`method` must be a string", &id);
@@ -165,6 +192,24 @@ pub trait Extension: Send + Sync {
         era: Era,
         notify: Option<&'a Notifier>,
     ) -> Option<futures_util::future::BoxFuture<'a, Result<Value, RpcError>>>;
+    /// Like [`Extension::handle`], also seeing what the transport knows about the request
+    /// (the legacy session's client capabilities and log level). The dispatcher calls this
+    /// one; by default it forwards to `handle`.
+    fn handle_in<'a>(
+        &'a self,
+        msg: &'a Message,
+        era: Era,
+        env: &'a Envelope,
+        notify: Option<&'a Notifier>,
+    ) -> Option<futures_util::future::BoxFuture<'a, Result<Value, RpcError>>> {
+        let _ = env;
+        self.handle(msg, era, notify)
+    }
+    /// A client's response (`{"id", "result"|"error"}`) to a request the extension sent
+    /// through the [`Notifier`] (legacy sampling/elicitation). Ignored by default.
+    fn client_response(&self, response: &Value) {
+        let _ = response;
+    }
 }
 
 /// Identity of the server in `initialize` and `server/discover`.
@@ -187,6 +232,24 @@ pub struct Envelope {
     pub http: bool,
     /// The negotiated legacy version of the session the message arrived on.
     pub session_version: Option<String>,
+    /// The capabilities the client declared in `initialize` (legacy sessions; `None` when the
+    /// transport does not track them).
+    pub client_capabilities: Option<Value>,
+    /// The level the client chose with `logging/setLevel` (legacy sessions).
+    pub log_level: Option<String>,
+}
+
+impl Envelope {
+    /// An envelope that knows nothing (no headers, no session).
+    pub const EMPTY: Envelope = Envelope {
+        protocol_header: None,
+        method_header: None,
+        name_header: None,
+        http: false,
+        session_version: None,
+        client_capabilities: None,
+        log_level: None,
+    };
 }
 
 /// What to send back.
@@ -392,13 +455,17 @@ impl Dispatcher {
         env: &Envelope,
         notify: Option<&Notifier>,
     ) -> Reply {
+        if msg.method.is_empty() {
+            // A client's response to a server→client request.
+            if let Some(ext) = &self.extension {
+                ext.client_response(&msg.params);
+            }
+            return Reply::Accepted;
+        }
         let Some(id) = msg.id.clone() else {
             // Notifications (initialized, cancelled, roots changed) need no answer.
             return Reply::Accepted;
         };
-        if msg.method.is_empty() {
-            return Reply::Accepted;
-        }
         if era == Era::Modern {
             if let Err(e) = self.check_modern(&msg, env) {
                 return Reply::error(&id, &e);
@@ -423,14 +490,28 @@ impl Dispatcher {
             )
         };
         let extension = match &self.extension {
-            Some(ext) => ext.handle(&msg, era, notify),
+            Some(ext) => ext.handle_in(&msg, era, env, notify),
             None => None,
         };
         let result = match extension {
             Some(fut) => fut.await,
             None => match msg.method.as_str() {
                 "server/discover" => Ok(self.discover_result()),
-                "ping" | "logging/setLevel" if era == Era::Legacy => Ok(json!({})),
+                "ping" if era == Era::Legacy => Ok(json!({})),
+                "logging/setLevel" if era == Era::Legacy => {
+                    // The transport remembers the level for the session (`Envelope::log_level`).
+                    match msg.params.get("level").and_then(Value::as_str) {
+                        Some(level) if log_level_rank(level).is_some() => Ok(json!({})),
+                        _ => Err(RpcError::new(
+                            INVALID_PARAMS,
+                            format!(
+                                "Invalid params: `level` must be one of {}",
+                                LOG_LEVELS.join(", ")
+                            ),
+                            200,
+                        )),
+                    }
+                }
                 "tools/list" => {
                     let mut tools = self
                         .extension
