@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('tool:validate', 'tool:validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the project''s tools over MCP: Streamable HTTP (default) or stdio')
             [CompletionResult]::new('tool:list', 'tool:list', [CompletionResultType]::ParameterValue, 'List the project''s tools as MCP clients see them')
             [CompletionResult]::new('tool:call', 'tool:call', [CompletionResultType]::ParameterValue, 'Call one tool through the same pipeline `lynx serve` uses, and print its result')
             [CompletionResult]::new('tool:test', 'tool:test', [CompletionResultType]::ParameterValue, 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff')
@@ -63,6 +64,21 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'List the rules with their default severity and exit')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lynx;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (default: `[server] listen` in lynx.toml, else 127.0.0.1:7878)')
+            [CompletionResult]::new('--shutdown-timeout', '--shutdown-timeout', [CompletionResultType]::ParameterName, 'How long to let calls in flight finish after SIGTERM/SIGINT before cancelling them')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
+            [CompletionResult]::new('--stdio', '--stdio', [CompletionResultType]::ParameterName, 'Speak MCP on stdin/stdout instead of HTTP (for clients that spawn the server)')
+            [CompletionResult]::new('--allow-remote', '--allow-remote', [CompletionResultType]::ParameterName, 'Allow listening on a non-loopback address. There is no authentication yet: anyone who can reach the port can call every tool')
+            [CompletionResult]::new('--no-watch', '--no-watch', [CompletionResultType]::ParameterName, 'Do not watch the project for changes (reload still happens on SIGHUP)')
+            [CompletionResult]::new('--conformance-fixtures', '--conformance-fixtures', [CompletionResultType]::ParameterName, 'Also serve the fixture tools, resources and prompts that the official MCP conformance suite calls')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -123,6 +139,7 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
         }
         'lynx;help' {
             [CompletionResult]::new('tool:validate', 'tool:validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the project''s tools over MCP: Streamable HTTP (default) or stdio')
             [CompletionResult]::new('tool:list', 'tool:list', [CompletionResultType]::ParameterValue, 'List the project''s tools as MCP clients see them')
             [CompletionResult]::new('tool:call', 'tool:call', [CompletionResultType]::ParameterValue, 'Call one tool through the same pipeline `lynx serve` uses, and print its result')
             [CompletionResult]::new('tool:test', 'tool:test', [CompletionResultType]::ParameterValue, 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff')
@@ -132,6 +149,9 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             break
         }
         'lynx;help;tool:validate' {
+            break
+        }
+        'lynx;help;serve' {
             break
         }
         'lynx;help;tool:list' {

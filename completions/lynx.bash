@@ -25,6 +25,9 @@ _lynx() {
             lynx,schema)
                 cmd="lynx__subcmd__schema"
                 ;;
+            lynx,serve)
+                cmd="lynx__subcmd__serve"
+                ;;
             lynx,tool:call)
                 cmd="lynx__subcmd__tool:call"
                 ;;
@@ -49,6 +52,9 @@ _lynx() {
             lynx__subcmd__help,schema)
                 cmd="lynx__subcmd__help__subcmd__schema"
                 ;;
+            lynx__subcmd__help,serve)
+                cmd="lynx__subcmd__help__subcmd__serve"
+                ;;
             lynx__subcmd__help,tool:call)
                 cmd="lynx__subcmd__help__subcmd__tool:call"
                 ;;
@@ -68,7 +74,7 @@ _lynx() {
 
     case "${cmd}" in
         lynx)
-            opts="-h -V --config --color --help --version tool:validate validate tool:list tool:call tool:test schema completions help"
+            opts="-h -V --config --color --help --version tool:validate validate serve tool:list tool:call tool:test schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -112,7 +118,7 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__help)
-            opts="tool:validate tool:list tool:call tool:test schema completions help"
+            opts="tool:validate serve tool:list tool:call tool:test schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,6 +160,20 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__help__subcmd__schema)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lynx__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -230,6 +250,36 @@ _lynx() {
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lynx__subcmd__serve)
+            opts="-h -V --stdio --listen --allow-remote --shutdown-timeout --no-watch --conformance-fixtures --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shutdown-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

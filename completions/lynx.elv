@@ -26,6 +26,7 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand --version 'Print version'
             cand tool:validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
             cand validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+            cand serve 'Serve the project''s tools over MCP: Streamable HTTP (default) or stdio'
             cand tool:list 'List the project''s tools as MCP clients see them'
             cand tool:call 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
             cand tool:test 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
@@ -58,6 +59,20 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand --list-rules 'List the rules with their default severity and exit'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;serve'= {
+            cand --listen 'Address to listen on (default: `[server] listen` in lynx.toml, else 127.0.0.1:7878)'
+            cand --shutdown-timeout 'How long to let calls in flight finish after SIGTERM/SIGINT before cancelling them'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand --stdio 'Speak MCP on stdin/stdout instead of HTTP (for clients that spawn the server)'
+            cand --allow-remote 'Allow listening on a non-loopback address. There is no authentication yet: anyone who can reach the port can call every tool'
+            cand --no-watch 'Do not watch the project for changes (reload still happens on SIGHUP)'
+            cand --conformance-fixtures 'Also serve the fixture tools, resources and prompts that the official MCP conformance suite calls'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -112,6 +127,7 @@ set edit:completion:arg-completer[lynx] = {|@words|
         }
         &'lynx;help'= {
             cand tool:validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+            cand serve 'Serve the project''s tools over MCP: Streamable HTTP (default) or stdio'
             cand tool:list 'List the project''s tools as MCP clients see them'
             cand tool:call 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
             cand tool:test 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
@@ -120,6 +136,8 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lynx;help;tool:validate'= {
+        }
+        &'lynx;help;serve'= {
         }
         &'lynx;help;tool:list'= {
         }

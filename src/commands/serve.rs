@@ -97,7 +97,10 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(super::color_enabled(crate::cli::ColorChoice::Auto, std::io::IsTerminal::is_terminal(&std::io::stderr())))
+        .with_ansi(super::color_enabled(
+            crate::cli::ColorChoice::Auto,
+            std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        ))
         .with_target(false)
         .try_init();
 }

@@ -115,7 +115,11 @@ impl HttpState {
                 if let Some(level) = set_level {
                     s.log_level = Some(level.to_owned());
                 }
-                Some((s.version.clone(), s.capabilities.clone(), s.log_level.clone()))
+                Some((
+                    s.version.clone(),
+                    s.capabilities.clone(),
+                    s.log_level.clone(),
+                ))
             }
             Some(_) => {
                 sessions.remove(id);

@@ -553,7 +553,19 @@ impl Dispatcher {
                 }
                 Reply::result(&id, result)
             }
-            Err(e) => Reply::error(&id, &e),
+            Err(mut e) => {
+                if era == Era::Modern {
+                    // The modern HTTP mapping: envelope and parameter errors are 400s, unknown
+                    // methods 404s, whatever status the handler guessed.
+                    e.http_status = match e.code {
+                        PARSE_ERROR | INVALID_REQUEST | INVALID_PARAMS | HEADER_MISMATCH
+                        | MISSING_CAPABILITY | UNSUPPORTED_VERSION => 400,
+                        METHOD_NOT_FOUND => 404,
+                        _ => e.http_status,
+                    };
+                }
+                Reply::error(&id, &e)
+            }
         }
     }
 

@@ -208,6 +208,16 @@ async fn modern_discover_list_and_call() {
     let (_, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "demo.domain.echo.run", "arguments": {"message": "m"}, "_meta": modern_meta()}})).await;
     assert_eq!(body["result"]["resultType"], "complete");
     assert_eq!(body["result"]["structuredContent"]["message"], "m");
+    let h = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "nope"),
+    ];
+    let (status, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "nope", "arguments": {}, "_meta": modern_meta()}})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_i64(), body["id"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(-32602), Some(3))
+    );
 }
 
 #[tokio::test]
