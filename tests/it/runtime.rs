@@ -439,9 +439,17 @@ async fn worker_garbage_lines_are_ignored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn worker_timeout_of_one_call_does_not_break_others() {
     let mut spec = prepare(&fixture_def("rt.domain.worker.run"), &fixture()).unwrap();
-    spec.timeout = Duration::from_millis(300);
+    spec.timeout = Duration::from_millis(500);
     let rt = runtime_of(vec![spec]);
-    let warm = ok(call(&rt, "rt.domain.worker.run", json!({})).await);
+    // Starting Python may take longer than the timeout on a loaded machine: warm up first.
+    let mut warm = call(&rt, "rt.domain.worker.run", json!({})).await;
+    for _ in 0..5 {
+        if warm.is_ok() {
+            break;
+        }
+        warm = call(&rt, "rt.domain.worker.run", json!({})).await;
+    }
+    let warm = ok(warm);
     let (hung, slow) = tokio::join!(
         call(&rt, "rt.domain.worker.run", json!({ "mode": "hang" })),
         call(
@@ -450,7 +458,7 @@ async fn worker_timeout_of_one_call_does_not_break_others() {
             json!({ "mode": "slow", "ms": 100 })
         ),
     );
-    assert_eq!(err(hung), ToolError::Timeout(Duration::from_millis(300)));
+    assert_eq!(err(hung), ToolError::Timeout(Duration::from_millis(500)));
     assert_eq!(ok(slow)["echo"]["mode"], "slow");
     let after = ok(call(&rt, "rt.domain.worker.run", json!({ "n": 3 })).await);
     assert_eq!(after["echo"], json!({ "n": 3 }));
