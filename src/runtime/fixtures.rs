@@ -1364,15 +1364,6 @@ impl Extension for ConformanceFixtures {
         &'a self,
         msg: &'a Message,
         era: Era,
-        notify: Option<&'a Notifier>,
-    ) -> Option<BoxFuture<'a, Result<Value, RpcError>>> {
-        self.handle_in(msg, era, &Envelope::EMPTY, notify)
-    }
-
-    fn handle_in<'a>(
-        &'a self,
-        msg: &'a Message,
-        era: Era,
         env: &'a Envelope,
         notify: Option<&'a Notifier>,
     ) -> Option<BoxFuture<'a, Result<Value, RpcError>>> {
@@ -1426,7 +1417,7 @@ mod tests {
             .enable_time()
             .build()
             .unwrap();
-        rt.block_on(f.handle_in(msg, era, &Envelope::EMPTY, None).unwrap())
+        rt.block_on(f.handle(msg, era, &Envelope::EMPTY, None).unwrap())
     }
 
     #[test]
@@ -1618,7 +1609,7 @@ mod tests {
             let msg = call("test_tool_with_logging", params);
             let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
             rt.block_on(
-                f.handle_in(&msg, Era::Modern, &Envelope::EMPTY, Some(&tx))
+                f.handle(&msg, Era::Modern, &Envelope::EMPTY, Some(&tx))
                     .unwrap(),
             )
             .unwrap();
@@ -1647,7 +1638,7 @@ mod tests {
         let msg = call("test_sampling", json!({ "arguments": { "prompt": "hi" } }));
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
         let result = rt.block_on(async {
-            let call = f.handle_in(&msg, Era::Legacy, &env, Some(&tx)).unwrap();
+            let call = f.handle(&msg, Era::Legacy, &env, Some(&tx)).unwrap();
             let answer = async {
                 let request = rx.recv().await.unwrap();
                 assert_eq!(request["method"], "sampling/createMessage");

@@ -185,26 +185,16 @@ pub trait Extension: Send + Sync {
     fn capabilities(&self, era: Era) -> Value;
     /// Extra entries for `tools/list`, listed before the project's tools.
     fn tools(&self, era: Era) -> Vec<Value>;
-    /// Handles a request (a `tools/call` of one of its tools, or another method).
+    /// Handles a request it owns (a `tools/call` of one of its tools, or another method),
+    /// seeing what the transport knows about it (the legacy session's client capabilities and
+    /// log level); `None` for requests it does not own.
     fn handle<'a>(
-        &'a self,
-        msg: &'a Message,
-        era: Era,
-        notify: Option<&'a Notifier>,
-    ) -> Option<futures_util::future::BoxFuture<'a, Result<Value, RpcError>>>;
-    /// Like [`Extension::handle`], also seeing what the transport knows about the request
-    /// (the legacy session's client capabilities and log level). The dispatcher calls this
-    /// one; by default it forwards to `handle`.
-    fn handle_in<'a>(
         &'a self,
         msg: &'a Message,
         era: Era,
         env: &'a Envelope,
         notify: Option<&'a Notifier>,
-    ) -> Option<futures_util::future::BoxFuture<'a, Result<Value, RpcError>>> {
-        let _ = env;
-        self.handle(msg, era, notify)
-    }
+    ) -> Option<futures_util::future::BoxFuture<'a, Result<Value, RpcError>>>;
     /// A client's response (`{"id", "result"|"error"}`) to a request the extension sent
     /// through the [`Notifier`] (legacy sampling/elicitation). Ignored by default.
     fn client_response(&self, response: &Value) {
@@ -490,7 +480,7 @@ impl Dispatcher {
             )
         };
         let extension = match &self.extension {
-            Some(ext) => ext.handle_in(&msg, era, env, notify),
+            Some(ext) => ext.handle(&msg, era, env, notify),
             None => None,
         };
         let result = match extension {

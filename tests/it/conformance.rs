@@ -8,36 +8,14 @@ use crate::support::TempProject;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use futures_util::StreamExt;
-use lynx::project::{LoadOptions, Project, Scope};
-use lynx::runtime::catalog::Catalog;
-use lynx::runtime::engine::Runtime;
 use lynx::runtime::fixtures::ConformanceFixtures;
-use lynx::runtime::http::{HttpSettings, HttpState, router};
-use lynx::runtime::pipeline::Pipeline;
-use lynx::runtime::protocol::{Dispatcher, ServerInfo};
+use lynx::runtime::http::{HttpState, router};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
 
 fn state(p: &TempProject) -> Arc<HttpState> {
-    let project = Project::load(&LoadOptions {
-        cwd: p.path().to_path_buf(),
-        config: Some(p.path().join("lynx.toml")),
-        extra: Vec::new(),
-        context: Scope::All,
-    });
-    let runtime = Arc::new(Runtime::new(Catalog::build(&project), Pipeline::standard()));
-    let info = ServerInfo {
-        name: "lynx".into(),
-        version: "test".into(),
-    };
-    let dispatcher =
-        Dispatcher::new(runtime, info).with_extension(Arc::new(ConformanceFixtures::default()));
-    Arc::new(HttpState::new(
-        dispatcher,
-        HttpSettings::default(),
-        "127.0.0.1:7878".parse().unwrap(),
-    ))
+    crate::support::http_state(p, Some(Arc::new(ConformanceFixtures::default())))
 }
 
 fn request(headers: &[(&str, &str)], body: &Value) -> Request<Body> {

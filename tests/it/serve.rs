@@ -4,12 +4,7 @@
 use crate::support::{TempProject, lynx};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use lynx::project::{LoadOptions, Project, Scope};
-use lynx::runtime::catalog::Catalog;
-use lynx::runtime::engine::Runtime;
 use lynx::runtime::http::{HttpSettings, HttpState, router};
-use lynx::runtime::pipeline::Pipeline;
-use lynx::runtime::protocol::{Dispatcher, ServerInfo};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -17,22 +12,7 @@ use tower::ServiceExt;
 const ECHO: &str = "id: demo.domain.echo.run\ndescription: Echoes.\nhandler: { kind: builtin, name: echo }\ninput_schema:\n  type: object\n  properties: { message: { type: string } }\n  required: [message]\n";
 
 fn state(p: &TempProject) -> Arc<HttpState> {
-    let project = Project::load(&LoadOptions {
-        cwd: p.path().to_path_buf(),
-        config: Some(p.path().join("lynx.toml")),
-        extra: Vec::new(),
-        context: Scope::All,
-    });
-    let runtime = Arc::new(Runtime::new(Catalog::build(&project), Pipeline::standard()));
-    let info = ServerInfo {
-        name: "lynx".into(),
-        version: "test".into(),
-    };
-    Arc::new(HttpState::new(
-        Dispatcher::new(runtime, info),
-        HttpSettings::default(),
-        "127.0.0.1:7878".parse().unwrap(),
-    ))
+    crate::support::http_state(p, None)
 }
 
 fn project() -> TempProject {

@@ -54,3 +54,33 @@ impl TempProject {
         cmd
     }
 }
+
+/// The HTTP transport's state for a temp project, as `lynx serve` builds it (optionally with
+/// an extension such as the conformance fixtures), bound to 127.0.0.1:7878 for `Host` checks.
+pub fn http_state(
+    p: &TempProject,
+    extension: Option<std::sync::Arc<dyn lynx::runtime::protocol::Extension>>,
+) -> std::sync::Arc<lynx::runtime::http::HttpState> {
+    use lynx::project::{LoadOptions, Project, Scope};
+    use lynx::runtime::{catalog::Catalog, engine::Runtime, pipeline::Pipeline, protocol};
+    let project = Project::load(&LoadOptions {
+        cwd: p.path().to_path_buf(),
+        config: Some(p.path().join("lynx.toml")),
+        extra: Vec::new(),
+        context: Scope::All,
+    });
+    let runtime = std::sync::Arc::new(Runtime::new(Catalog::build(&project), Pipeline::standard()));
+    let info = protocol::ServerInfo {
+        name: "lynx".into(),
+        version: "test".into(),
+    };
+    let mut dispatcher = protocol::Dispatcher::new(runtime, info);
+    if let Some(ext) = extension {
+        dispatcher = dispatcher.with_extension(ext);
+    }
+    std::sync::Arc::new(lynx::runtime::http::HttpState::new(
+        dispatcher,
+        lynx::runtime::http::HttpSettings::default(),
+        "127.0.0.1:7878".parse().expect("a socket address"),
+    ))
+}
