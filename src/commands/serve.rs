@@ -80,6 +80,7 @@ fn resolve(args: &ServeArgs, server: &Value) -> anyhow::Result<Settings> {
             max_body_bytes: cfg_usize("max_body_bytes").unwrap_or(defaults.max_body_bytes),
             max_sessions: cfg_usize("max_sessions").unwrap_or(defaults.max_sessions),
             session_idle: dur(None, "session_idle_timeout", defaults.session_idle)?,
+            max_concurrency: cfg_usize("max_concurrency").unwrap_or(defaults.max_concurrency),
         },
         shutdown_timeout: dur(
             args.shutdown_timeout.as_ref(),

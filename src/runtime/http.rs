@@ -33,6 +33,8 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     pub max_sessions: usize,
     pub session_idle: Duration,
+    /// Requests handled at once; more are refused with 503 rather than queued without bound.
+    pub max_concurrency: usize,
 }
 
 impl Default for HttpSettings {
@@ -44,6 +46,7 @@ impl Default for HttpSettings {
             max_body_bytes: 4 * 1024 * 1024,
             max_sessions: 1000,
             session_idle: Duration::from_secs(30 * 60),
+            max_concurrency: 1024,
         }
     }
 }
@@ -63,15 +66,18 @@ pub struct HttpState {
     /// The address the server is bound to (its `host:port` is an allowed `Host`).
     pub bound: SocketAddr,
     sessions: Mutex<HashMap<String, Session>>,
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl HttpState {
     pub fn new(dispatcher: Dispatcher, settings: HttpSettings, bound: SocketAddr) -> Self {
+        let permits = settings.max_concurrency.max(1);
         Self {
             dispatcher,
             settings,
             bound,
             sessions: Mutex::new(HashMap::new()),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(permits)),
         }
     }
 
@@ -275,6 +281,10 @@ async fn mcp_post(
     if let Err(resp) = check_host_origin(&state, &headers) {
         return resp;
     }
+    // Held until the response (or its SSE stream) is done.
+    let Ok(permit) = state.in_flight.clone().try_acquire_owned() else {
+        return rpc_error(Value::Null, RpcError::new(INVALID_REQUEST, format!("server busy: {} requests in flight; retry shortly", state.settings.max_concurrency), 503));
+    };
     if header_str(&headers, "content-type").is_some_and(|c| !c.starts_with("application/json")) {
         return rpc_error(
             Value::Null,
@@ -386,7 +396,7 @@ async fn mcp_post(
             );
         }
     }
-    respond(state, msg, era, env).await
+    respond(state, msg, era, env, permit).await
 }
 
 /// A call's messages as they leave the dispatcher: notifications first, the reply last.
@@ -406,7 +416,7 @@ impl Drop for AbortOnDrop {
 
 /// Runs the request; answers JSON, or switches to SSE as soon as the call emits a notification
 /// (progress, log message) so those arrive before the reply on the same response.
-async fn respond(state: Arc<HttpState>, msg: Message, era: Era, env: Envelope) -> Response {
+async fn respond(state: Arc<HttpState>, msg: Message, era: Era, env: Envelope, permit: tokio::sync::OwnedSemaphorePermit) -> Response {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Frame>();
     let task = tokio::spawn(async move {
         let (ntx, mut nrx) = tokio::sync::mpsc::unbounded_channel::<Value>();
@@ -430,7 +440,7 @@ async fn respond(state: Arc<HttpState>, msg: Message, era: Era, env: Envelope) -
             }
         }
     });
-    let guard = AbortOnDrop(task.abort_handle());
+    let guard = (AbortOnDrop(task.abort_handle()), permit);
     match rx.recv().await {
         Some(Frame::Done(Reply::Accepted)) => StatusCode::ACCEPTED.into_response(),
         Some(Frame::Done(Reply::Response { status, body })) => json_response(status, &body),

@@ -11,6 +11,9 @@ use tokio::sync::mpsc;
 /// Longest request line accepted; longer ones are answered with a parse error and skipped.
 pub const MAX_LINE: usize = 4 * 1024 * 1024;
 
+/// Calls handled at once on one stdio connection.
+pub const MAX_IN_FLIGHT: usize = 256;
+
 /// Serves until `input` closes, then waits for the calls in flight and returns.
 pub async fn serve(
     dispatcher: Arc<Dispatcher>,
@@ -31,6 +34,7 @@ pub async fn serve(
     let mut tasks = tokio::task::JoinSet::new();
     let mut line = Vec::new();
     let mut version: Option<String> = None;
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
     loop {
         line.clear();
         let n = match (&mut reader)
@@ -94,7 +98,10 @@ pub async fn serve(
         let era = msg.era();
         let dispatcher = dispatcher.clone();
         let tx = tx.clone();
+        // Backpressure: at most MAX_IN_FLIGHT calls at once; reading waits for a free slot.
+        let Ok(permit) = slots.clone().acquire_owned().await else { break };
         tasks.spawn(async move {
+            let _permit = permit;
             // Notifications of a call go out as their own lines, before its response.
             let (ntx, mut nrx) = tokio::sync::mpsc::unbounded_channel::<Value>();
             let call = dispatcher.handle(msg, era, &env, Some(&ntx));

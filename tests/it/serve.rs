@@ -567,3 +567,25 @@ fn shutdown_drains_calls_in_flight() {
     assert!(body.contains("\"isError\":false"), "{body}");
     assert!(status.success());
 }
+
+#[tokio::test]
+async fn requests_beyond_the_concurrency_cap_get_503() {
+    let p = TempProject::new(&[
+        ("lynx.toml", ""),
+        ("tools/slow.yaml", "id: demo.domain.slow.run\ndescription: Slow.\nhandler: { kind: builtin, name: sleep, duration: 500ms }\n"),
+    ]);
+    let settings = HttpSettings { max_concurrency: 1, ..HttpSettings::default() };
+    let s = crate::support::http_state_with(&p, None, settings);
+    let session = legacy_session(&s).await;
+    let h = [("mcp-session-id", session.as_str())];
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "demo.domain.slow.run", "arguments": {}}});
+    let first = post(&s, &h, call.clone());
+    let second = async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        post(&s, &h, call.clone()).await
+    };
+    let ((s1, _, b1), (s2, _, b2)) = tokio::join!(first, second);
+    assert_eq!(s1, StatusCode::OK, "{b1}");
+    assert_eq!(s2, StatusCode::SERVICE_UNAVAILABLE, "{b2}");
+    assert!(b2["error"]["message"].as_str().unwrap().contains("busy"));
+}

@@ -61,6 +61,15 @@ pub fn http_state(
     p: &TempProject,
     extension: Option<std::sync::Arc<dyn lynx::runtime::protocol::Extension>>,
 ) -> std::sync::Arc<lynx::runtime::http::HttpState> {
+    http_state_with(p, extension, lynx::runtime::http::HttpSettings::default())
+}
+
+/// [`http_state`] with other HTTP settings.
+pub fn http_state_with(
+    p: &TempProject,
+    extension: Option<std::sync::Arc<dyn lynx::runtime::protocol::Extension>>,
+    settings: lynx::runtime::http::HttpSettings,
+) -> std::sync::Arc<lynx::runtime::http::HttpState> {
     use lynx::project::{LoadOptions, Project, Scope};
     use lynx::runtime::{catalog::Catalog, engine::Runtime, pipeline::Pipeline, protocol};
     let project = Project::load(&LoadOptions {
@@ -80,7 +89,7 @@ pub fn http_state(
     }
     std::sync::Arc::new(lynx::runtime::http::HttpState::new(
         dispatcher,
-        lynx::runtime::http::HttpSettings::default(),
+        settings,
         "127.0.0.1:7878".parse().expect("a socket address"),
     ))
 }
