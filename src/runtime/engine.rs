@@ -9,6 +9,7 @@ use std::sync::{Arc, RwLock};
 pub struct Runtime {
     catalog: RwLock<Arc<Catalog>>,
     pub pipeline: Pipeline,
+    changes: tokio::sync::broadcast::Sender<()>,
 }
 
 /// `tools/call` named a tool the catalog does not have (JSON-RPC -32602, not a tool error).
@@ -21,7 +22,13 @@ impl Runtime {
         Self {
             catalog: RwLock::new(Arc::new(catalog)),
             pipeline,
+            changes: tokio::sync::broadcast::channel(16).0,
         }
+    }
+
+    /// Fires after each [`Runtime::swap`]: transports tell their clients the tool list changed.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<()> {
+        self.changes.subscribe()
     }
 
     /// The catalog as of now; calls in flight keep the one they started with.
@@ -35,6 +42,8 @@ impl Runtime {
     /// Replaces the catalog atomically (hot reload).
     pub fn swap(&self, catalog: Catalog) {
         *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(catalog);
+        // Nobody listening is fine.
+        let _ = self.changes.send(());
     }
 
     pub async fn call(

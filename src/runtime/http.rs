@@ -283,7 +283,17 @@ async fn mcp_post(
     }
     // Held until the response (or its SSE stream) is done.
     let Ok(permit) = state.in_flight.clone().try_acquire_owned() else {
-        return rpc_error(Value::Null, RpcError::new(INVALID_REQUEST, format!("server busy: {} requests in flight; retry shortly", state.settings.max_concurrency), 503));
+        return rpc_error(
+            Value::Null,
+            RpcError::new(
+                INVALID_REQUEST,
+                format!(
+                    "server busy: {} requests in flight; retry shortly",
+                    state.settings.max_concurrency
+                ),
+                503,
+            ),
+        );
     };
     if header_str(&headers, "content-type").is_some_and(|c| !c.starts_with("application/json")) {
         return rpc_error(
@@ -416,7 +426,13 @@ impl Drop for AbortOnDrop {
 
 /// Runs the request; answers JSON, or switches to SSE as soon as the call emits a notification
 /// (progress, log message) so those arrive before the reply on the same response.
-async fn respond(state: Arc<HttpState>, msg: Message, era: Era, env: Envelope, permit: tokio::sync::OwnedSemaphorePermit) -> Response {
+async fn respond(
+    state: Arc<HttpState>,
+    msg: Message,
+    era: Era,
+    env: Envelope,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> Response {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Frame>();
     let task = tokio::spawn(async move {
         let (ntx, mut nrx) = tokio::sync::mpsc::unbounded_channel::<Value>();
@@ -490,14 +506,62 @@ async fn respond(state: Arc<HttpState>, msg: Message, era: Era, env: Envelope, p
     }
 }
 
+/// The legacy server→client stream: `notifications/tools/list_changed` after each reload, and a
+/// keep-alive comment every 15 s. Without a session there is no stream (405, as the spec allows).
 async fn mcp_get(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> Response {
     if let Err(resp) = check_host_origin(&state, &headers) {
         return resp;
     }
-    // No server-initiated stream yet: say so the way the spec allows.
-    let mut resp = StatusCode::METHOD_NOT_ALLOWED.into_response();
-    resp.headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("POST, DELETE"));
+    let Some(session) = header_str(&headers, SESSION_HEADER).map(str::to_owned) else {
+        let mut resp = StatusCode::METHOD_NOT_ALLOWED.into_response();
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST, DELETE"));
+        return resp;
+    };
+    if state.touch_session(&session, None).is_none() {
+        return rpc_error(
+            Value::Null,
+            RpcError::new(
+                INVALID_REQUEST,
+                "Session not found (expired or terminated); initialize again",
+                404,
+            ),
+        );
+    }
+    let changes = state.dispatcher.runtime.subscribe();
+    let frames = futures_util::stream::unfold(
+        (changes, state, session),
+        |(mut changes, state, session)| async move {
+            let frame = tokio::select! {
+                change = changes.recv() => match change {
+                    Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        let note = json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"});
+                        format!("event: message\ndata: {note}\n\n")
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = tokio::time::sleep(Duration::from_secs(15)) => {
+                    // The stream ends with its session (deleted or expired).
+                    state.touch_session(&session, None)?;
+                    ": keep-alive\n\n".to_owned()
+                }
+            };
+            Some((
+                Ok::<_, std::convert::Infallible>(Bytes::from(frame)),
+                (changes, state, session),
+            ))
+        },
+    );
+    let mut resp = axum::body::Body::from_stream(frames).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, no-transform"),
+    );
     resp
 }
 

@@ -295,11 +295,15 @@ impl Dispatcher {
         self
     }
 
-    /// `listChanged` is not advertised: list-change notifications need a server stream (legacy
-    /// GET stream, modern `subscriptions/listen`) that lynx does not offer yet, and a capability
-    /// that is advertised but not honoured is worse than none.
+    /// `tools.listChanged` is advertised to legacy clients, who get the notification on the
+    /// HTTP GET stream or on stdio after a reload. Modern clients would need
+    /// `subscriptions/listen`, which lynx does not offer yet, and a capability advertised but not
+    /// honoured is worse than none.
     fn capabilities(&self, era: Era) -> Value {
-        let mut caps = json!({ "tools": {} });
+        let mut caps = match era {
+            Era::Legacy => json!({ "tools": { "listChanged": true } }),
+            Era::Modern => json!({ "tools": {} }),
+        };
         if let Some(ext) = &self.extension
             && let (Value::Object(base), Value::Object(extra)) = (&mut caps, ext.capabilities(era))
         {

@@ -30,6 +30,24 @@ pub async fn serve(
             }
         }
     });
+    // After a reload, tell the client its tool list changed (legacy clients asked for this
+    // when `initialize` advertised `tools.listChanged`).
+    let mut changes = dispatcher.runtime.subscribe();
+    let notes = tx.clone();
+    let announcer = tokio::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    send(
+                        &notes,
+                        json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"}),
+                    )
+                    .await;
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
     let mut reader = BufReader::new(input);
     let mut tasks = tokio::task::JoinSet::new();
     let mut line = Vec::new();
@@ -99,7 +117,9 @@ pub async fn serve(
         let dispatcher = dispatcher.clone();
         let tx = tx.clone();
         // Backpressure: at most MAX_IN_FLIGHT calls at once; reading waits for a free slot.
-        let Ok(permit) = slots.clone().acquire_owned().await else { break };
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            break;
+        };
         tasks.spawn(async move {
             let _permit = permit;
             // Notifications of a call go out as their own lines, before its response.
@@ -124,6 +144,7 @@ pub async fn serve(
         while tasks.try_join_next().is_some() {}
     }
     while tasks.join_next().await.is_some() {}
+    announcer.abort();
     drop(tx);
     let _ = writer.await;
 }

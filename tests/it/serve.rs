@@ -57,6 +57,7 @@ async fn legacy_session(state: &Arc<HttpState>) -> String {
     let (status, headers, body) = post(state, &[], json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["result"]["protocolVersion"], "2025-06-18");
+    assert_eq!(body["result"]["capabilities"]["tools"]["listChanged"], true);
     let session = headers["mcp-session-id"].to_str().unwrap().to_owned();
     assert!(session.bytes().all(|b| (0x21..=0x7e).contains(&b)));
     session
@@ -572,9 +573,15 @@ fn shutdown_drains_calls_in_flight() {
 async fn requests_beyond_the_concurrency_cap_get_503() {
     let p = TempProject::new(&[
         ("lynx.toml", ""),
-        ("tools/slow.yaml", "id: demo.domain.slow.run\ndescription: Slow.\nhandler: { kind: builtin, name: sleep, duration: 500ms }\n"),
+        (
+            "tools/slow.yaml",
+            "id: demo.domain.slow.run\ndescription: Slow.\nhandler: { kind: builtin, name: sleep, duration: 500ms }\n",
+        ),
     ]);
-    let settings = HttpSettings { max_concurrency: 1, ..HttpSettings::default() };
+    let settings = HttpSettings {
+        max_concurrency: 1,
+        ..HttpSettings::default()
+    };
     let s = crate::support::http_state_with(&p, None, settings);
     let session = legacy_session(&s).await;
     let h = [("mcp-session-id", session.as_str())];
@@ -588,4 +595,51 @@ async fn requests_beyond_the_concurrency_cap_get_503() {
     assert_eq!(s1, StatusCode::OK, "{b1}");
     assert_eq!(s2, StatusCode::SERVICE_UNAVAILABLE, "{b2}");
     assert!(b2["error"]["message"].as_str().unwrap().contains("busy"));
+}
+
+#[tokio::test]
+async fn legacy_get_stream_announces_reloads() {
+    use futures_util::StreamExt;
+    let p = project();
+    let s = state(&p);
+    let session = legacy_session(&s).await;
+    let get = |session: Option<&str>| {
+        let mut req = Request::get("/mcp")
+            .header("host", "localhost")
+            .header("accept", "text/event-stream");
+        if let Some(id) = session {
+            req = req.header("mcp-session-id", id);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    assert_eq!(
+        router(s.clone()).oneshot(get(None)).await.unwrap().status(),
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+    assert_eq!(
+        router(s.clone())
+            .oneshot(get(Some("bogus")))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let resp = router(s.clone())
+        .oneshot(get(Some(&session)))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut frames = resp.into_body().into_data_stream();
+    s.dispatcher
+        .runtime
+        .swap(lynx::runtime::catalog::Catalog::default());
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(5), frames.next())
+        .await
+        .expect("a frame")
+        .unwrap()
+        .unwrap();
+    let text = String::from_utf8_lossy(&frame);
+    assert!(text.starts_with("event: message\ndata: "), "{text}");
+    assert!(text.contains("notifications/tools/list_changed"), "{text}");
 }
