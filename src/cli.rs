@@ -117,6 +117,12 @@ pub struct ToolListArgs {
     /// Output format.
     #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = DataFormat::Human)]
     pub format: DataFormat,
+
+    /// List the tools of a running MCP server (any server, either protocol era) instead of the
+    /// local project: its endpoint URL, e.g. http://127.0.0.1:7878/mcp (a URL without a path
+    /// means `/mcp`).
+    #[arg(long, env = "LYNX_SERVER", value_name = "URL")]
+    pub server: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +142,12 @@ pub struct ToolCallArgs {
     /// User to call as (passed to the handler in `context.user_id`).
     #[arg(long, value_name = "ID")]
     pub user: Option<String>,
+
+    /// Call the tool on a running MCP server (any server, either protocol era) instead of in
+    /// process: its endpoint URL, e.g. http://127.0.0.1:7878/mcp (a URL without a path means
+    /// `/mcp`). The server decides who the caller is, so `--tenant`/`--user` do not apply.
+    #[arg(long, env = "LYNX_SERVER", value_name = "URL", conflicts_with_all = ["tenant", "user"])]
+    pub server: Option<String>,
 
     /// Output format: the result's output (`human`) or the MCP `tools/call` result (`json`).
     #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = DataFormat::Human)]

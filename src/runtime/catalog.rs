@@ -5,6 +5,7 @@
 use super::handlers::Handler;
 use super::handlers::builtin::Builtin;
 use super::handlers::exec::{Command, Exec};
+use super::handlers::http::{Http, HttpPool};
 use super::handlers::worker::Worker;
 use crate::project::Project;
 use crate::project::model::{self, Handler as HandlerDef, HandlerKind, Tool};
@@ -71,11 +72,13 @@ impl Catalog {
         };
         let mut defs: Vec<&Tool> = project.tool_defs().map(|(_, t)| t).collect();
         defs.sort_by(|a, b| a.id.cmp(&b.id));
+        // One pooled HTTP client for every `http` tool of this catalog.
+        let pool = HttpPool::default();
         for def in defs {
             if catalog.by_name.contains_key(&def.id) {
                 continue;
             }
-            match prepare(def, &root) {
+            match prepare_with(def, &root, &pool) {
                 Ok(spec) => {
                     catalog
                         .by_name
@@ -184,6 +187,11 @@ fn compile(schema: &Option<Map<String, Value>>) -> Result<Option<jsonschema::Val
 /// Prepares one tool (schemas compiled, program resolved, handler built), or says why it cannot
 /// be served. Paths are relative to `root`.
 pub fn prepare(def: &Tool, root: &Path) -> Result<ToolSpec, String> {
+    prepare_with(def, root, &HttpPool::default())
+}
+
+/// [`prepare`], with `http` handlers sharing the catalog's pooled client.
+pub fn prepare_with(def: &Tool, root: &Path, pool: &HttpPool) -> Result<ToolSpec, String> {
     let (handler, timeout): (Box<dyn Handler>, _) = match &def.handler {
         HandlerDef::Module(entry) => {
             let python = resolve_program("python3", root)?;
@@ -231,11 +239,17 @@ pub fn prepare(def: &Tool, root: &Path) -> Result<ToolSpec, String> {
                     command(def, spec, root)?,
                     max_output,
                 )),
-                HandlerKind::Http | HandlerKind::Mcp | HandlerKind::Workflow => {
+                HandlerKind::Http => Box::new(Http::new(
+                    pool.client()?,
+                    spec.url.as_deref().ok_or("the handler has no `url`")?,
+                    &spec.headers,
+                    timeout,
+                    max_output,
+                )?),
+                HandlerKind::Mcp | HandlerKind::Workflow => {
                     return Err(format!(
                         "`{}` handlers are not served by this version of lynx yet",
                         match spec.kind {
-                            HandlerKind::Http => "http",
                             HandlerKind::Mcp => "mcp",
                             _ => "workflow",
                         }

@@ -6,6 +6,7 @@
 
 pub mod call;
 pub mod catalog;
+pub mod client;
 pub mod engine;
 pub mod fixtures;
 pub mod handlers;

@@ -5,8 +5,11 @@
 //!   `docs/workflow-format.md`), generated from the lynx library and its schemas.
 //! - `bench-validate`: times `lynx tool:validate` against ajv-cli and check-jsonschema on a
 //!   generated corpus.
+//! - `bench-serve`: throughput and latency of `lynx serve` over HTTP, side by side with axum,
+//!   rmcp and Python SDK echo servers (`benches/serve/`).
 
 mod bench;
+mod bench_serve;
 mod codegen;
 mod corpus;
 mod schema_docs;
@@ -32,6 +35,8 @@ enum Task {
     },
     /// Benchmark `lynx tool:validate` against ajv-cli and check-jsonschema.
     BenchValidate(bench::Options),
+    /// Benchmark `lynx serve` over HTTP against axum, rmcp and Python SDK echo servers.
+    BenchServe(bench_serve::Options),
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -45,6 +50,7 @@ fn main() -> ExitCode {
     let result = match xtask.task {
         Task::Codegen { check } => codegen::run(check),
         Task::BenchValidate(opts) => bench::run(&opts),
+        Task::BenchServe(opts) => bench_serve::run(&opts),
     };
     match result {
         Ok(code) => code,

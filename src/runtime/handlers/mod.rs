@@ -2,6 +2,7 @@
 
 pub mod builtin;
 pub mod exec;
+pub mod http;
 pub mod protocol;
 pub mod worker;
 
