@@ -86,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
         'lynx;tool:list' {
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'List the tools of a running MCP server (any server, either protocol era) instead of the local project: its endpoint URL, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -98,6 +99,7 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('--args', '--args', [CompletionResultType]::ParameterName, 'Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin)')
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Tenant to call as (passed to the handler in `context.tenant_id`)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to call as (passed to the handler in `context.user_id`)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Call the tool on a running MCP server (any server, either protocol era) instead of in process: its endpoint URL, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`). The server decides who the caller is, so `--tenant`/`--user` do not apply')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: the result''s output (`human`) or the MCP `tools/call` result (`json`)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the result''s output (`human`) or the MCP `tools/call` result (`json`)')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')

@@ -296,7 +296,7 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__tool:call)
-            opts="-f -h -V --args --tenant --user --format --config --color --help --version"
+            opts="-f -h -V --args --tenant --user --server --format --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,6 +311,10 @@ _lynx() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -338,7 +342,7 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__tool:list)
-            opts="-f -h -V --format --config --color --help --version"
+            opts="-f -h -V --format --server --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,6 +354,10 @@ _lynx() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --config)

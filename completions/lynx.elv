@@ -79,6 +79,7 @@ set edit:completion:arg-completer[lynx] = {|@words|
         &'lynx;tool:list'= {
             cand -f 'Output format'
             cand --format 'Output format'
+            cand --server 'List the tools of a running MCP server (any server, either protocol era) instead of the local project: its endpoint URL, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`)'
             cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
             cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
             cand -h 'Print help'
@@ -90,6 +91,7 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand --args 'Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin)'
             cand --tenant 'Tenant to call as (passed to the handler in `context.tenant_id`)'
             cand --user 'User to call as (passed to the handler in `context.user_id`)'
+            cand --server 'Call the tool on a running MCP server (any server, either protocol era) instead of in process: its endpoint URL, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`). The server decides who the caller is, so `--tenant`/`--user` do not apply'
             cand -f 'Output format: the result''s output (`human`) or the MCP `tools/call` result (`json`)'
             cand --format 'Output format: the result''s output (`human`) or the MCP `tools/call` result (`json`)'
             cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'

@@ -89,6 +89,7 @@ complete -c lynx -n "__fish_lynx_using_subcommand serve" -s h -l help -d 'Print 
 complete -c lynx -n "__fish_lynx_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -s f -l format -d 'Output format' -r -f -a "human\t''
 json\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -l server -d 'List the tools of a running MCP server (any server, either protocol era) instead of the local project: its endpoint URL, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`)' -r
 complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
 always\t''
@@ -98,6 +99,7 @@ complete -c lynx -n "__fish_lynx_using_subcommand tool:list" -s V -l version -d 
 complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l args -d 'Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin)' -r
 complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l tenant -d 'Tenant to call as (passed to the handler in `context.tenant_id`)' -r
 complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l user -d 'User to call as (passed to the handler in `context.user_id`)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l server -d 'Call the tool on a running MCP server (any server, either protocol era) instead of in process: its endpoint URL, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`). The server decides who the caller is, so `--tenant`/`--user` do not apply' -r
 complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -s f -l format -d 'Output format: the result\'s output (`human`) or the MCP `tools/call` result (`json`)' -r -f -a "human\t''
 json\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand tool:call" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
