@@ -31,50 +31,7 @@ fn project() -> TempProject {
     ])
 }
 
-/// A `lynx serve` child on a free port (the address read from its announcement on stderr),
-/// killed on drop. The same approach as the helper in `serve.rs`.
-struct Server {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Server {
-    fn start(p: &TempProject) -> Server {
-        use std::io::{BufRead, BufReader};
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lynx"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--no-watch"])
-            .current_dir(p.path())
-            .env("NO_COLOR", "1")
-            .env("LYNX_LOG", "info")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("http://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("server announced its address");
-        Server {
-            child,
-            url: format!("http://{addr}/mcp"),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::support::ServeChild;
 
 /// Serves `router` on 127.0.0.1:0 from a thread of its own (so the blocking CLI runs can
 /// talk to it); returns the address and a count of accepted connections.
@@ -125,12 +82,12 @@ fn stdout_json(out: &std::process::Output) -> Value {
 #[test]
 fn list_and_call_against_lynx_serve_in_the_modern_era() {
     let p = project();
-    let server = Server::start(&p);
+    let server = ServeChild::start(&p, &["--no-watch"]);
     let elsewhere = TempProject::new(&[]);
 
     // No project is needed where the client runs.
     let out = elsewhere
-        .lynx(&["tool:list", "--server", &server.url, "--format", "json"])
+        .lynx(&["tool:list", "--server", &server.url(), "--format", "json"])
         .output()
         .unwrap();
     assert!(
@@ -146,7 +103,7 @@ fn list_and_call_against_lynx_serve_in_the_modern_era() {
     );
 
     let out = elsewhere
-        .lynx(&["tool:list", "--server", &server.url])
+        .lynx(&["tool:list", "--server", &server.url()])
         .output()
         .unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
@@ -165,7 +122,7 @@ fn list_and_call_against_lynx_serve_in_the_modern_era() {
             "--args",
             r#"{"message": "hi"}"#,
         ])
-        .env("LYNX_SERVER", &server.url)
+        .env("LYNX_SERVER", &server.url())
         .output()
         .unwrap();
     assert!(
@@ -181,7 +138,7 @@ fn list_and_call_against_lynx_serve_in_the_modern_era() {
             "tool:call",
             "demo.domain.echo.run",
             "--server",
-            &server.url,
+            &server.url(),
             "--args",
             r#"{"message": "hi"}"#,
             "--format",
@@ -199,9 +156,14 @@ fn list_and_call_against_lynx_serve_in_the_modern_era() {
 #[test]
 fn tool_errors_unknown_tools_and_bad_arguments_exit_1() {
     let p = project();
-    let server = Server::start(&p);
+    let server = ServeChild::start(&p, &["--no-watch"]);
     let out = p
-        .lynx(&["tool:call", "demo.domain.fail.run", "--server", &server.url])
+        .lynx(&[
+            "tool:call",
+            "demo.domain.fail.run",
+            "--server",
+            &server.url(),
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -213,7 +175,7 @@ fn tool_errors_unknown_tools_and_bad_arguments_exit_1() {
             "tool:call",
             "demo.domain.echo.run",
             "--server",
-            &server.url,
+            &server.url(),
             "--format",
             "json",
         ])
@@ -227,7 +189,12 @@ fn tool_errors_unknown_tools_and_bad_arguments_exit_1() {
     assert_eq!(stdout_json(&out)["isError"], true);
 
     let out = p
-        .lynx(&["tool:call", "demo.domain.nope.run", "--server", &server.url])
+        .lynx(&[
+            "tool:call",
+            "demo.domain.nope.run",
+            "--server",
+            &server.url(),
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -243,7 +210,7 @@ fn tool_errors_unknown_tools_and_bad_arguments_exit_1() {
             "tool:call",
             "demo.domain.nope.run",
             "--server",
-            &server.url,
+            &server.url(),
             "--format",
             "json",
         ])
@@ -301,10 +268,10 @@ fn bad_server_urls_are_usage_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_library_client_negotiates_modern_with_lynx_serve() {
     let p = project();
-    let server = tokio::task::spawn_blocking(move || (Server::start(&p), p))
+    let server = tokio::task::spawn_blocking(move || (ServeChild::start(&p, &["--no-watch"]), p))
         .await
         .unwrap();
-    let url = parse_server_url(&server.0.url).unwrap();
+    let url = parse_server_url(&server.0.url()).unwrap();
     let client = McpClient::connect(url, ClientOptions::default())
         .await
         .unwrap();
@@ -321,7 +288,7 @@ async fn the_library_client_negotiates_modern_with_lynx_serve() {
         .unwrap();
     assert_eq!(r["structuredContent"]["message"], "x");
     // The same server, forced through the handshake, works too.
-    let url = parse_server_url(&server.0.url).unwrap();
+    let url = parse_server_url(&server.0.url()).unwrap();
     let options = ClientOptions {
         mode: lynx::runtime::client::Mode::Legacy,
         ..ClientOptions::default()

@@ -384,100 +384,33 @@ fn serve_refuses_remote_addresses_without_the_flag() {
     let _ = lynx();
 }
 
-/// A `lynx serve` child on a free port, killed on drop.
-struct Server {
-    child: std::process::Child,
-    addr: String,
-    stderr: std::sync::Arc<std::sync::Mutex<String>>,
-}
+use crate::support::ServeChild as Server;
 
-impl Server {
-    fn start(p: &TempProject, extra: &[&str]) -> Server {
-        use std::io::{BufRead, BufReader};
-        let bin = assert_cmd::cargo::cargo_bin("lynx");
-        let mut child = std::process::Command::new(bin)
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .current_dir(p.path())
-            .env("NO_COLOR", "1")
-            .env("LYNX_LOG", "info")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("http://").nth(1) {
-                    let _ = tx.send(rest.split('/').next().unwrap_or_default().to_owned());
-                }
-                sink.lock().unwrap().push_str(&(line + "\n"));
-            }
-        });
-        let addr = rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("server announced its address");
-        Server {
-            child,
-            addr,
-            stderr: log,
-        }
-    }
-
-    /// A legacy session's `tools/list` names, over a raw HTTP/1.1 connection.
-    fn tool_names(&self) -> Vec<String> {
-        let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25"}});
-        let (head, _) = raw_post(&self.addr, &[], &init.to_string());
-        let session = head
-            .lines()
-            .find_map(|l| {
-                l.to_ascii_lowercase()
-                    .strip_prefix("mcp-session-id: ")
-                    .map(|s| s.trim().to_owned())
-            })
-            .expect("session header");
-        let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
-        let (_, body) = raw_post(
-            &self.addr,
-            &[("mcp-session-id", &session)],
-            &list.to_string(),
-        );
-        let v: Value = serde_json::from_str(&body).unwrap();
-        v["result"]["tools"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["name"].as_str().unwrap().to_owned())
-            .collect()
-    }
-
-    fn terminate(&mut self) -> std::process::ExitStatus {
-        // SAFETY: sending a signal to our own child process.
-        unsafe {
-            libc::kill(self.child.id() as i32, libc::SIGTERM);
-        }
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "lynx serve did not stop after SIGTERM"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A legacy session's `tools/list` names, over a raw HTTP/1.1 connection.
+fn tool_names(server: &Server) -> Vec<String> {
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25"}});
+    let (head, _) = raw_post(&server.addr, &[], &init.to_string());
+    let session = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("mcp-session-id: ")
+                .map(|s| s.trim().to_owned())
+        })
+        .expect("session header");
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    let (_, body) = raw_post(
+        &server.addr,
+        &[("mcp-session-id", &session)],
+        &list.to_string(),
+    );
+    let v: Value = serde_json::from_str(&body).unwrap();
+    v["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// POSTs `body` to `/mcp`; returns the response head and body.
@@ -517,12 +450,12 @@ fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
 fn hot_reload_swaps_valid_changes_and_keeps_serving_on_invalid_ones() {
     let p = project();
     let mut server = Server::start(&p, &[]);
-    assert_eq!(server.tool_names(), ["demo.domain.echo.run"]);
+    assert_eq!(tool_names(&server), ["demo.domain.echo.run"]);
     p.write(
         "tools/two.yaml",
         "id: demo.domain.two.run\ndescription: Two.\nhandler: { kind: builtin, name: echo }\n",
     );
-    wait_for("the new tool", || server.tool_names().len() == 2);
+    wait_for("the new tool", || tool_names(&server).len() == 2);
     p.write(
         "tools/bad.yaml",
         "id: demo.domain.bad.run\nrsik: high\nhandler: { kind: builtin, name: echo }\n",
@@ -531,7 +464,7 @@ fn hot_reload_swaps_valid_changes_and_keeps_serving_on_invalid_ones() {
         server.stderr.lock().unwrap().contains("reload refused")
     });
     assert_eq!(
-        server.tool_names(),
+        tool_names(&server),
         ["demo.domain.echo.run", "demo.domain.two.run"]
     );
     assert!(server.terminate().success());
