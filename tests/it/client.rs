@@ -122,7 +122,7 @@ fn list_and_call_against_lynx_serve_in_the_modern_era() {
             "--args",
             r#"{"message": "hi"}"#,
         ])
-        .env("LYNX_SERVER", &server.url())
+        .env("LYNX_SERVER", server.url())
         .output()
         .unwrap();
     assert!(
