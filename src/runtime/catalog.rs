@@ -124,7 +124,7 @@ pub fn resolve_program(program: &str, root: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("`{program}` is not on PATH"))
 }
 
-fn command(def: &Tool, spec: &model::HandlerSpec, root: &Path) -> Result<Command, String> {
+fn command(spec: &model::HandlerSpec, root: &Path) -> Result<Command, String> {
     let (program, args) = spec
         .command
         .split_first()
@@ -149,12 +149,12 @@ fn command(def: &Tool, spec: &model::HandlerSpec, root: &Path) -> Result<Command
         program: resolve_program(program, root)?,
         args,
         cwd,
-        env: env_for(def, &spec.env),
+        env: env_for(&spec.env),
     })
 }
 
 /// The allow-listed variables' current values (absent ones are simply not passed).
-fn env_for(_def: &Tool, names: &[String]) -> Vec<(String, String)> {
+fn env_for(names: &[String]) -> Vec<(String, String)> {
     names
         .iter()
         .filter_map(|n| std::env::var(n).ok().map(|v| (n.clone(), v)))
@@ -231,12 +231,12 @@ pub fn prepare_with(def: &Tool, root: &Path, pool: &HttpPool) -> Result<ToolSpec
                     Some(model::Builtin::Fail) => Builtin::Fail,
                 }),
                 HandlerKind::Exec => Box::new(Exec {
-                    command: command(def, spec, root)?,
+                    command: command(spec, root)?,
                     max_output,
                 }),
                 HandlerKind::Worker => Box::new(Worker::with_max_line(
                     def.id.clone(),
-                    command(def, spec, root)?,
+                    command(spec, root)?,
                     max_output,
                 )),
                 HandlerKind::Http => Box::new(Http::new(

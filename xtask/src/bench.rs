@@ -10,6 +10,7 @@
 //! cannot be installed is reported and skipped. Every command runs under a timeout.
 
 use crate::corpus;
+use crate::host::{cache_dir, machine, which};
 use anyhow::{Context as _, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -191,16 +192,6 @@ fn ms(d: Duration) -> String {
     }
 }
 
-fn cache_dir() -> PathBuf {
-    if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|x| !x.is_empty()) {
-        return PathBuf::from(x).join("lynx-bench");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    home.join(".cache/lynx-bench")
-}
-
 fn capture(program: &str, args: &[&str], timeout: Duration) -> Option<String> {
     let dir = std::env::temp_dir().join(format!("lynx-bench-capture-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
@@ -240,13 +231,6 @@ fn setup_step(
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
 }
 
 /// `node_modules/.bin/ajv` from the cache, installing ajv-cli 5 with npm when missing.
@@ -350,36 +334,6 @@ fn load() -> Option<f64> {
         .next()?
         .parse()
         .ok()
-}
-
-fn machine() -> String {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("model name")
-                .and_then(|r| r.split_once(':'))
-                .map(|(_, m)| m.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines().find_map(|l| {
-                l.strip_prefix("MemTotal:")
-                    .map(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-            })
-        })
-        .flatten()
-        .map(|kb| format!(", {:.0} GiB RAM", kb as f64 / 1024.0 / 1024.0))
-        .unwrap_or_default();
-    let os = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|r| format!(", Linux {}", r.trim()))
-        .unwrap_or_default();
-    format!("{cores} cores (nproc), {model}{mem}{os}")
 }
 
 /// Check lynx's JSON report: no findings at all.

@@ -18,6 +18,7 @@
 //! The peers are built (and the Python SDK installed) on first use outside the repository, in
 //! `$XDG_CACHE_HOME/lynx-bench` or `~/.cache/lynx-bench`.
 
+use crate::host::{cache_dir, machine, which};
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -103,23 +104,6 @@ pub struct Options {
 // ---------------------------------------------------------------------------------------
 // Small process helpers
 
-fn cache_dir() -> PathBuf {
-    if let Some(x) = std::env::var_os("XDG_CACHE_HOME").filter(|x| !x.is_empty()) {
-        return PathBuf::from(x).join("lynx-bench");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    home.join(".cache/lynx-bench")
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(program))
-        .find(|p| p.is_file())
-}
-
 /// Run a set-up step (build, install) with its output on our stderr, bounded by `timeout`.
 fn setup_step(what: &str, program: &str, args: &[&str], dir: &Path, timeout: u64) -> Result<()> {
     eprintln!("bench-serve: {what}: {program} {}", args.join(" "));
@@ -166,35 +150,6 @@ fn load() -> String {
         .ok()
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|| "?".into())
-}
-
-fn machine() -> String {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("model name")
-                .and_then(|r| r.split_once(':'))
-                .map(|(_, m)| m.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines().find_map(|l| {
-                l.strip_prefix("MemTotal:")
-                    .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-            })
-        })
-        .map(|kb| format!(", {:.0} GiB RAM", kb as f64 / 1024.0 / 1024.0))
-        .unwrap_or_default();
-    let os = std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|r| format!(", Linux {}", r.trim()))
-        .unwrap_or_default();
-    format!("{cores} cores (nproc), {model}{mem}{os}")
 }
 
 /// Memory of a process from `/proc/PID/status`, in KiB.

@@ -12,6 +12,7 @@ mod bench;
 mod bench_serve;
 mod codegen;
 mod corpus;
+mod host;
 mod schema_docs;
 
 use clap::{Parser, Subcommand};
