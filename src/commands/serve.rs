@@ -106,7 +106,32 @@ fn init_logging() {
         .try_init();
 }
 
+/// A long-running server keeps small pages. mimalloc backs its arenas with transparent huge
+/// pages, which suits one-shot commands (`tool:validate` is a third slower without them) but
+/// leaves an idle server holding ~10 MiB more than it uses (docs/benchmarks.md). mimalloc reads
+/// the switch only at process start, before `main`, so `serve` re-executes itself once with it
+/// set; the pid, arguments and file descriptors stay the same. If that fails the server runs
+/// on, with huge pages.
+fn prefer_small_pages() {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        const SWITCH: &str = "MIMALLOC_ALLOW_THP";
+        if std::env::var_os(SWITCH).is_some() {
+            return;
+        }
+        if let Ok(exe) = std::env::current_exe() {
+            // `exec` returns only when it failed.
+            let _ = std::process::Command::new(exe)
+                .args(std::env::args_os().skip(1))
+                .env(SWITCH, "0")
+                .exec();
+        }
+    }
+}
+
 pub fn run(args: &ServeArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome> {
+    prefer_small_pages();
     let project = match super::valid_project(config.clone())? {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
@@ -129,10 +154,10 @@ pub fn run(args: &ServeArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome>
         if settings.watch || cfg!(unix) {
             tokio::spawn(reload_loop(runtime.clone(), project, settings.watch));
         }
-        let mut dispatcher = Dispatcher::new(runtime, info);
+        let mut dispatcher = Dispatcher::new(runtime.clone(), info);
         if conformance {
             dispatcher = dispatcher.with_extension(Arc::new(
-                crate::runtime::fixtures::ConformanceFixtures::default(),
+                crate::runtime::fixtures::ConformanceFixtures::default().with_runtime(runtime),
             ));
         }
         if settings.stdio {
@@ -150,6 +175,7 @@ pub fn run(args: &ServeArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome>
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.listen))?;
         let bound = listener.local_addr()?;
         let path = settings.http.path.clone();
+        let runtime = dispatcher.runtime.clone();
         let state = Arc::new(HttpState::new(dispatcher, settings.http, bound));
         eprintln!("lynx serve: {tools} tools on http://{bound}{path} (Ctrl-C to stop)");
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -161,6 +187,8 @@ pub fn run(args: &ServeArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome>
             "shutting down: draining calls in flight (up to {:?})",
             settings.shutdown_timeout
         );
+        // Ends the long-lived notification streams, which would otherwise hold the drain open.
+        runtime.close();
         let _ = stop_tx.send(());
         match tokio::time::timeout(settings.shutdown_timeout, server).await {
             Ok(Ok(Ok(()))) => {}

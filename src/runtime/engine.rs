@@ -10,6 +10,9 @@ pub struct Runtime {
     catalog: RwLock<Arc<Catalog>>,
     pub pipeline: Pipeline,
     changes: tokio::sync::broadcast::Sender<()>,
+    /// Set once the server stops: long-lived streams (listen, legacy GET) end on it instead of
+    /// holding the shutdown drain open.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 /// `tools/call` named a tool the catalog does not have (JSON-RPC -32602, not a tool error).
@@ -23,7 +26,26 @@ impl Runtime {
             catalog: RwLock::new(Arc::new(catalog)),
             pipeline,
             changes: tokio::sync::broadcast::channel(16).0,
+            closing: tokio::sync::watch::channel(false).0,
         }
+    }
+
+    /// Tells listeners the tool list changed without a reload (fixtures that mutate their own
+    /// list); [`Runtime::swap`] does this itself.
+    pub fn announce_change(&self) {
+        // Nobody listening is fine.
+        let _ = self.changes.send(());
+    }
+
+    /// Marks the server as stopping; see [`Runtime::closed`].
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Runtime::close`] was called.
+    pub async fn closed(&self) {
+        let mut rx = self.closing.subscribe();
+        let _ = rx.wait_for(|closing| *closing).await;
     }
 
     /// Fires after each [`Runtime::swap`]: transports tell their clients the tool list changed.
@@ -42,8 +64,7 @@ impl Runtime {
     /// Replaces the catalog atomically (hot reload).
     pub fn swap(&self, catalog: Catalog) {
         *self.catalog.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(catalog);
-        // Nobody listening is fine.
-        let _ = self.changes.send(());
+        self.announce_change();
     }
 
     pub async fn call(

@@ -7,11 +7,14 @@
 //!   the call's SSE stream (only when the session's client declared the capability),
 //!   `resources/subscribe` / `unsubscribe`;
 //! - **modern** (2026-07-28): the diagnostic tools of `server-stateless` and the multi-round
-//!   (`input_required`, SEP-2322) tools and prompt, whose `requestState` is integrity-protected.
+//!   (`input_required`, SEP-2322) tools and prompt, whose `requestState` is integrity-protected,
+//!   and `test_trigger_tool_change`, which mutates the tool list so `subscriptions/listen`
+//!   streams get `notifications/tools/list_changed`.
 //!
 //! Names, texts and shapes follow the suite's reference server
 //! (`examples/servers/typescript/everything-server.ts`) and its scenario descriptions.
 
+use super::engine::Runtime;
 use super::protocol::{
     Envelope, Era, Extension, INVALID_PARAMS, LOG_LEVELS, META_LOG_LEVEL, MISSING_CAPABILITY,
     Message, Notifier, RpcError, log_level_rank,
@@ -20,8 +23,8 @@ use futures_util::future::BoxFuture;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::oneshot;
 
@@ -47,6 +50,10 @@ pub struct ConformanceFixtures {
     key: RandomState,
     next_request: AtomicU64,
     pending: Pending,
+    /// Whether `test_trigger_tool_change` has added its tool (it toggles it on each call).
+    added_tool: AtomicBool,
+    /// Where a tool-list change is announced (set by [`ConformanceFixtures::with_runtime`]).
+    runtime: Option<Arc<Runtime>>,
 }
 
 impl Default for ConformanceFixtures {
@@ -55,7 +62,18 @@ impl Default for ConformanceFixtures {
             key: RandomState::new(),
             next_request: AtomicU64::new(1),
             pending: Mutex::new(HashMap::new()),
+            added_tool: AtomicBool::new(false),
+            runtime: None,
         }
+    }
+}
+
+impl ConformanceFixtures {
+    /// Announces the fixtures' own tool-list changes through `runtime`'s change channel, the
+    /// one reloads use.
+    pub fn with_runtime(mut self, runtime: Arc<Runtime>) -> Self {
+        self.runtime = Some(runtime);
+        self
     }
 }
 
@@ -97,7 +115,11 @@ const MODERN_TOOLS: &[&str] = &[
     "test_input_required_result_multi_round",
     "test_input_required_result_tampered_state",
     "test_input_required_result_capabilities",
+    TRIGGER_TOOL,
 ];
+/// Mutates the tool list (adds or removes [`ADDED_TOOL`]) and announces the change.
+const TRIGGER_TOOL: &str = "test_trigger_tool_change";
+const ADDED_TOOL: &str = "test_added_tool";
 const SCHEMA_TOOL: &str = "json_schema_2020_12_tool";
 
 const MRTR_PROMPT: &str = "test_input_required_result_prompt";
@@ -196,6 +218,14 @@ fn tool_listing(name: &str) -> Value {
         }
         "test_input_required_result_capabilities" => (
             "MRTR: respects client capabilities in inputRequests",
+            no_args(),
+        ),
+        TRIGGER_TOOL => (
+            "Diagnostic hook: adds or removes `test_added_tool` and notifies listen streams",
+            no_args(),
+        ),
+        ADDED_TOOL => (
+            "Present after an odd number of tool-list triggers",
             no_args(),
         ),
         _ => (
@@ -593,7 +623,12 @@ impl ConformanceFixtures {
                 .params
                 .get("name")
                 .and_then(Value::as_str)
-                .is_some_and(|n| tool_names(era).any(|t| t == n)),
+                .is_some_and(|n| {
+                    tool_names(era).any(|t| t == n)
+                        || (n == ADDED_TOOL
+                            && era == Era::Modern
+                            && self.added_tool.load(Ordering::SeqCst))
+                }),
             "resources/list"
             | "resources/templates/list"
             | "resources/read"
@@ -658,6 +693,18 @@ impl ConformanceFixtures {
         let caps = client_caps(msg, era, env);
         match name {
             "test_simple_text" => Ok(tool_text("This is a simple text response for testing.")),
+            TRIGGER_TOOL => {
+                let added = !self.added_tool.fetch_xor(true, Ordering::SeqCst);
+                if let Some(runtime) = &self.runtime {
+                    runtime.announce_change();
+                }
+                Ok(tool_text(if added {
+                    "Added `test_added_tool`; the tool list changed."
+                } else {
+                    "Removed `test_added_tool`; the tool list changed."
+                }))
+            }
+            ADDED_TOOL => Ok(tool_text("The added tool answered.")),
             "test_image_content" => Ok(json!({ "content": [
                 { "type": "image", "data": TEST_IMAGE_BASE64, "mimeType": "image/png" }
             ] })),
@@ -1357,7 +1404,11 @@ impl Extension for ConformanceFixtures {
     }
 
     fn tools(&self, era: Era) -> Vec<Value> {
-        tool_names(era).map(tool_listing).collect()
+        let mut tools: Vec<Value> = tool_names(era).map(tool_listing).collect();
+        if era == Era::Modern && self.added_tool.load(Ordering::SeqCst) {
+            tools.push(tool_listing(ADDED_TOOL));
+        }
+        tools
     }
 
     fn handle<'a>(

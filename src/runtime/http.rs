@@ -540,6 +540,7 @@ async fn mcp_get(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> Res
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 },
+                () = state.dispatcher.runtime.closed() => return None,
                 _ = tokio::time::sleep(Duration::from_secs(15)) => {
                     // The stream ends with its session (deleted or expired).
                     state.touch_session(&session, None)?;

@@ -24,6 +24,7 @@ pub const META_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
 pub const META_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 pub const META_SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
 pub const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
+pub const META_SUBSCRIPTION_ID: &str = "io.modelcontextprotocol/subscriptionId";
 
 /// The syslog levels of `notifications/message`, least severe first.
 pub const LOG_LEVELS: [&str; 8] = [
@@ -295,15 +296,11 @@ impl Dispatcher {
         self
     }
 
-    /// `tools.listChanged` is advertised to legacy clients, who get the notification on the
-    /// HTTP GET stream or on stdio after a reload. Modern clients would need
-    /// `subscriptions/listen`, which lynx does not offer yet, and a capability advertised but not
-    /// honoured is worse than none.
+    /// `tools.listChanged` in both eras: legacy clients get the notification on the HTTP GET
+    /// stream or on stdio after a reload, modern clients on their `subscriptions/listen` streams.
     fn capabilities(&self, era: Era) -> Value {
-        let mut caps = match era {
-            Era::Legacy => json!({ "tools": { "listChanged": true } }),
-            Era::Modern => json!({ "tools": {} }),
-        };
+        let _ = era;
+        let mut caps = json!({ "tools": { "listChanged": true } });
         if let Some(ext) = &self.extension
             && let (Value::Object(base), Value::Object(extra)) = (&mut caps, ext.capabilities(era))
         {
@@ -491,6 +488,9 @@ impl Dispatcher {
             Some(fut) => fut.await,
             None => match msg.method.as_str() {
                 "server/discover" => Ok(self.discover_result()),
+                "subscriptions/listen" if era == Era::Modern => {
+                    self.listen(&id, &msg.params, notify).await
+                }
                 "ping" if era == Era::Legacy => Ok(json!({})),
                 "logging/setLevel" if era == Era::Legacy => {
                     // The transport remembers the level for the session (`Envelope::log_level`).
@@ -561,6 +561,71 @@ impl Dispatcher {
                 Reply::error(&id, &e)
             }
         }
+    }
+
+    /// `subscriptions/listen`: acknowledges the filter (only the types lynx honours), then sends
+    /// `notifications/tools/list_changed` after every change until the client goes away (the
+    /// transport drops this future) or the server stops (the stream ends with a result). Every
+    /// frame carries the subscription id, which is the request's id.
+    async fn listen(
+        &self,
+        id: &Value,
+        params: &Value,
+        notify: Option<&Notifier>,
+    ) -> Result<Value, RpcError> {
+        let Some(notify) = notify else {
+            return Err(RpcError::new(
+                INVALID_REQUEST,
+                "subscriptions/listen needs a streaming transport (HTTP or stdio)",
+                400,
+            ));
+        };
+        let Some(filter) = params.get("notifications").and_then(Value::as_object) else {
+            return Err(RpcError::new(
+                INVALID_PARAMS,
+                "Invalid params: `notifications` must be an object naming the notification \
+                 types to receive, e.g. {\"toolsListChanged\": true}",
+                400,
+            ));
+        };
+        let tools = filter.get("toolsListChanged") == Some(&Value::Bool(true));
+        let meta = json!({ META_SUBSCRIPTION_ID: id });
+        // Subscribed before the acknowledgement, so no change after it can be missed.
+        let mut changes = self.runtime.subscribe();
+        let mut honoured = Map::new();
+        if tools {
+            honoured.insert("toolsListChanged".into(), Value::Bool(true));
+        }
+        let ack = json!({
+            "jsonrpc": "2.0",
+            "method": "notifications/subscriptions/acknowledged",
+            "params": { "_meta": meta, "notifications": honoured },
+        });
+        if notify.send(ack).is_err() {
+            return Ok(json!({ "_meta": meta }));
+        }
+        loop {
+            tokio::select! {
+                change = changes.recv() => match change {
+                    Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        if tools {
+                            let note = json!({
+                                "jsonrpc": "2.0",
+                                "method": "notifications/tools/list_changed",
+                                "params": { "_meta": meta },
+                            });
+                            if notify.send(note).is_err() {
+                                break;
+                            }
+                        }
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                },
+                () = self.runtime.closed() => break,
+                () = notify.closed() => break,
+            }
+        }
+        Ok(json!({ "_meta": meta }))
     }
 
     /// Modern results say what they are, who answered, and how long they may be cached.

@@ -4,7 +4,9 @@
 
 use super::protocol::{Dispatcher, Envelope, Era, Message, PARSE_ERROR, Reply, RpcError};
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
 
@@ -30,24 +32,32 @@ pub async fn serve(
             }
         }
     });
-    // After a reload, tell the client its tool list changed (legacy clients asked for this
-    // when `initialize` advertised `tools.listChanged`).
+    // After a reload, tell a legacy client its tool list changed (it was promised this when
+    // `initialize` advertised `tools.listChanged`). Modern clients get it only on the
+    // `subscriptions/listen` streams they open: nothing unasked for.
+    let legacy = Arc::new(AtomicBool::new(false));
     let mut changes = dispatcher.runtime.subscribe();
     let notes = tx.clone();
+    let announce = legacy.clone();
     let announcer = tokio::spawn(async move {
         loop {
             match changes.recv().await {
                 Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    send(
-                        &notes,
-                        json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"}),
-                    )
-                    .await;
+                    if announce.load(Ordering::Relaxed) {
+                        send(
+                            &notes,
+                            json!({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"}),
+                        )
+                        .await;
+                    }
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             }
         }
     });
+    // Requests in flight by id, so `notifications/cancelled` can stop one; listen streams are
+    // also stopped when stdin closes (they would never end by themselves).
+    let in_flight: InFlight = Arc::new(Mutex::new(HashMap::new()));
     let mut reader = BufReader::new(input);
     let mut tasks = tokio::task::JoinSet::new();
     let mut line = Vec::new();
@@ -105,7 +115,18 @@ pub async fn serve(
             if let Some(id) = &msg.id {
                 let (v, result) = dispatcher.initialize_result(&msg.params);
                 version = Some(v);
+                legacy.store(true, Ordering::Relaxed);
                 send(&tx, json!({ "jsonrpc": "2.0", "id": id, "result": result })).await;
+            }
+            continue;
+        }
+        if msg.method == "notifications/cancelled" && msg.id.is_none() {
+            // The request's answer is no longer wanted: stop it (its handler process group is
+            // killed on drop) and send nothing for it.
+            if let Some(key) = msg.params.get("requestId").map(Value::to_string)
+                && let Some((task, _)) = lock(&in_flight).remove(&key)
+            {
+                task.abort();
             }
             continue;
         }
@@ -114,14 +135,22 @@ pub async fn serve(
             ..Envelope::default()
         };
         let era = msg.era();
+        let key = msg.id.as_ref().map(Value::to_string);
+        let listen = msg.method == "subscriptions/listen";
         let dispatcher = dispatcher.clone();
         let tx = tx.clone();
         // Backpressure: at most MAX_IN_FLIGHT calls at once; reading waits for a free slot.
         let Ok(permit) = slots.clone().acquire_owned().await else {
             break;
         };
-        tasks.spawn(async move {
+        let registry = in_flight.clone();
+        let registered = key.clone();
+        // Holding the lock across `spawn` means the task's own removal (below) cannot run
+        // before its registration.
+        let mut table = lock(&in_flight);
+        let task = tasks.spawn(async move {
             let _permit = permit;
+            let _done = registered.map(|key| Unregister(registry, key));
             // Notifications of a call go out as their own lines, before its response.
             let (ntx, mut nrx) = tokio::sync::mpsc::unbounded_channel::<Value>();
             let call = dispatcher.handle(msg, era, &env, Some(&ntx));
@@ -140,13 +169,38 @@ pub async fn serve(
                 send(&tx, body).await;
             }
         });
+        if let Some(key) = key {
+            table.insert(key, (task, listen));
+        }
+        drop(table);
         // Reap finished calls as we go so the set does not grow with the session.
         while tasks.try_join_next().is_some() {}
+    }
+    for (task, listen) in lock(&in_flight).values() {
+        if *listen {
+            task.abort();
+        }
     }
     while tasks.join_next().await.is_some() {}
     announcer.abort();
     drop(tx);
     let _ = writer.await;
+}
+
+/// Requests in flight by JSON id (as text): the task and whether it is a listen stream.
+type InFlight = Arc<Mutex<HashMap<String, (tokio::task::AbortHandle, bool)>>>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes a finished request from the in-flight table (also when it was aborted).
+struct Unregister(InFlight, String);
+
+impl Drop for Unregister {
+    fn drop(&mut self) {
+        lock(&self.0).remove(&self.1);
+    }
 }
 
 async fn send(tx: &mpsc::Sender<Vec<u8>>, value: Value) {

@@ -282,10 +282,10 @@ async fn modern_missing_capability_is_32021_with_400() {
         body["error"]["data"],
         json!({"requiredCapabilities": {"sampling": {}}})
     );
-    // Nothing advertised that would oblige subscriptions/listen.
+    // Only what subscriptions/listen honours is advertised: tool-list changes, not resources.
     let (_, body) = post_modern(&s, modern("server/discover", None, json!({}), json!({}))).await;
     let caps = &body["result"]["capabilities"];
     assert!(caps["resources"].get("subscribe").is_none());
-    assert!(caps["tools"].get("listChanged").is_none());
+    assert_eq!(caps["tools"]["listChanged"], true);
     assert!(caps.get("completions").is_some());
 }

@@ -576,3 +576,173 @@ async fn legacy_get_stream_announces_reloads() {
     assert!(text.starts_with("event: message\ndata: "), "{text}");
     assert!(text.contains("notifications/tools/list_changed"), "{text}");
 }
+
+#[tokio::test]
+async fn modern_listen_stream_acknowledges_announces_and_ends_on_shutdown() {
+    use futures_util::StreamExt;
+    let p = project();
+    let s = state(&p);
+    let listen = |notifications: Value| {
+        Request::post("/mcp")
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("host", "127.0.0.1:7878")
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", "subscriptions/listen")
+            .body(Body::from(
+                json!({"jsonrpc": "2.0", "id": 7, "method": "subscriptions/listen", "params": {"_meta": modern_meta(), "notifications": notifications}})
+                    .to_string(),
+            ))
+            .unwrap()
+    };
+    // discover advertises what the stream delivers
+    let (_, _, body) = post(&s, &[("mcp-protocol-version", "2026-07-28"), ("mcp-method", "server/discover")], json!({"jsonrpc": "2.0", "id": 1, "method": "server/discover", "params": {"_meta": modern_meta()}})).await;
+    assert_eq!(body["result"]["capabilities"]["tools"]["listChanged"], true);
+
+    let resp = router(s.clone())
+        .oneshot(listen(
+            json!({"toolsListChanged": true, "promptsListChanged": true}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut frames = resp.into_body().into_data_stream();
+    let mut next = async || {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), frames.next())
+            .await
+            .expect("a frame in time")?
+            .unwrap();
+        let text = String::from_utf8_lossy(&frame).into_owned();
+        let data = text
+            .strip_prefix("event: message\ndata: ")
+            .unwrap_or_else(|| panic!("an SSE message: {text}"));
+        Some(serde_json::from_str::<Value>(data.trim()).unwrap())
+    };
+    let ack = next().await.expect("the acknowledgement");
+    assert_eq!(ack["method"], "notifications/subscriptions/acknowledged");
+    assert_eq!(
+        ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        7
+    );
+    assert_eq!(
+        ack["params"]["notifications"],
+        json!({"toolsListChanged": true}),
+        "only the honoured types are acknowledged"
+    );
+    s.dispatcher
+        .runtime
+        .swap(lynx::runtime::catalog::Catalog::default());
+    let note = next().await.expect("a change notification");
+    assert_eq!(note["method"], "notifications/tools/list_changed");
+    assert_eq!(
+        note["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        7
+    );
+    // Stopping the server ends the stream with the listen request's result.
+    s.dispatcher.runtime.close();
+    let last = next().await.expect("the closing result");
+    assert_eq!(last["id"], 7);
+    assert_eq!(
+        last["result"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        7
+    );
+    assert!(next().await.is_none(), "the stream ends after its result");
+
+    // A filter is required.
+    let (status, _, body) = post(&s, &[("mcp-protocol-version", "2026-07-28"), ("mcp-method", "subscriptions/listen")], json!({"jsonrpc": "2.0", "id": 8, "method": "subscriptions/listen", "params": {"_meta": modern_meta()}})).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_i64()),
+        (StatusCode::BAD_REQUEST, Some(-32602))
+    );
+    // Legacy sessions have no such method.
+    let session = legacy_session(&s).await;
+    let (_, _, body) = post(&s, &[("mcp-session-id", session.as_str())], json!({"jsonrpc": "2.0", "id": 9, "method": "subscriptions/listen", "params": {"notifications": {"toolsListChanged": true}}})).await;
+    assert_eq!(body["error"]["code"], -32601);
+}
+
+#[test]
+fn stdio_listen_streams_and_cancelled_calls_end_without_holding_the_exit() {
+    let p = project();
+    p.write(
+        "tools/sleep.yaml",
+        "id: demo.domain.sleep.run\ndescription: Sleeps.\nhandler: { kind: builtin, name: sleep, duration: 15s, timeout: 60s }\ninput_schema: { type: object }\n",
+    );
+    let meta = modern_meta();
+    let input = [
+        json!({"jsonrpc": "2.0", "id": 5, "method": "subscriptions/listen", "params": {"_meta": meta, "notifications": {"toolsListChanged": true}}}),
+        json!({"jsonrpc": "2.0", "id": 6, "method": "tools/call", "params": {"_meta": meta, "name": "demo.domain.sleep.run", "arguments": {}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 6, "reason": "user"}}),
+        json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"_meta": meta, "name": "demo.domain.echo.run", "arguments": {"message": "still here"}}}),
+    ]
+    .iter()
+    .map(|v| v.to_string() + "\n")
+    .collect::<String>();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("lynx"))
+        .args(["serve", "--stdio", "--no-watch"])
+        .current_dir(p.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::io::Write::write_all(&mut stdin, input.as_bytes()).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+            let Ok(line) = line else { return };
+            let _ = tx.send(serde_json::from_str(&line).unwrap_or(Value::String(line)));
+        }
+    });
+    // Read until the echo's answer, then close stdin.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut lines = Vec::new();
+    while !lines.iter().any(|l: &Value| l["id"] == 7) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(v) => lines.push(v),
+            Err(_) => panic!("no answer to 7 in time: {lines:?}"),
+        }
+    }
+    drop(stdin);
+    // Without cancellation the sleep would hold the exit for 15 s; the listen stream would
+    // hold it forever.
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("still running 10 s after stdin closed: {lines:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(status.success());
+    lines.extend(rx.try_iter());
+    let ack = lines
+        .iter()
+        .find(|l| l["method"] == "notifications/subscriptions/acknowledged")
+        .unwrap_or_else(|| panic!("no acknowledgement: {lines:?}"));
+    assert_eq!(
+        ack["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"],
+        5
+    );
+    assert!(
+        lines.iter().all(|l| l["id"] != 6),
+        "a cancelled call gets no answer: {lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["id"] == 7 && l["result"]["structuredContent"]["message"] == "still here"),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["method"] != "notifications/tools/list_changed"),
+        "nothing unasked for: {lines:?}"
+    );
+}
