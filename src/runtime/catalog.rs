@@ -234,11 +234,10 @@ pub fn prepare_with(def: &Tool, root: &Path, pool: &HttpPool) -> Result<ToolSpec
                     command: command(spec, root)?,
                     max_output,
                 }),
-                HandlerKind::Worker => Box::new(Worker::with_max_line(
-                    def.id.clone(),
-                    command(spec, root)?,
-                    max_output,
-                )),
+                HandlerKind::Worker => Box::new(
+                    Worker::with_max_line(def.id.clone(), command(spec, root)?, max_output)
+                        .with_concurrency(spec.concurrency),
+                ),
                 HandlerKind::Http => Box::new(Http::new(
                     pool.client()?,
                     spec.url.as_deref().ok_or("the handler has no `url`")?,

@@ -912,3 +912,27 @@ fn tool_test_runs_every_handler_kind_of_the_fixture() {
         assert!(text.contains(tool), "{tool} not tested: {text}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worker_concurrency_caps_the_calls_in_flight() {
+    async fn most_together(rt: &Runtime, tool: &str) -> i64 {
+        let calls = (0..4).map(|n| call(rt, tool, json!({ "n": n })));
+        let results = futures_util::future::join_all(calls).await;
+        results
+            .into_iter()
+            .map(|o| ok(o)["together"].as_i64().unwrap())
+            .max()
+            .unwrap()
+    }
+    let rt = runtime();
+    assert_eq!(most_together(&rt, "rt.domain.worker.batch").await, 2);
+    // The same worker without the cap gets all four at once.
+    let mut unlimited = fixture_def("rt.domain.worker.batch");
+    unlimited.id = "rt.domain.worker.unlimited".into();
+    match &mut unlimited.handler {
+        lynx::project::model::Handler::Spec(spec) => spec.concurrency = None,
+        other => panic!("a worker spec, got {other:?}"),
+    }
+    let rt = runtime_of(vec![prepare(&unlimited, &fixture()).unwrap()]);
+    assert_eq!(most_together(&rt, "rt.domain.worker.unlimited").await, 4);
+}

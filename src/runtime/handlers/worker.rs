@@ -47,6 +47,8 @@ pub struct Worker {
     pending: Pending,
     /// Lines to write; the supervisor task owns the receiving end.
     tx: Mutex<Option<mpsc::Sender<Line>>>,
+    /// `handler.concurrency`: calls beyond it wait (within their timeout) for one to finish.
+    slots: Option<tokio::sync::Semaphore>,
 }
 
 impl Worker {
@@ -63,7 +65,14 @@ impl Worker {
             next_id: AtomicU64::new(1),
             pending: Arc::default(),
             tx: Mutex::new(None),
+            slots: None,
         }
+    }
+
+    /// At most `limit` calls in flight in the process at once (`None`: no limit).
+    pub fn with_concurrency(mut self, limit: Option<u32>) -> Self {
+        self.slots = limit.map(|n| tokio::sync::Semaphore::new(n.max(1) as usize));
+        self
     }
 
     /// The sender to the running supervisor, starting it on first use (or again if the
@@ -104,6 +113,12 @@ impl Drop for PendingGuard<'_> {
 impl Handler for Worker {
     fn call<'a>(&'a self, req: &'a CallRequest) -> BoxFuture<'a, CallOutcome> {
         Box::pin(async move {
+            let _slot = match &self.slots {
+                Some(slots) => Some(slots.acquire().await.map_err(|_| {
+                    ToolError::Unavailable(format!("the worker for `{}` stopped", self.name))
+                })?),
+                None => None,
+            };
             let id = self.next_id.fetch_add(1, Ordering::Relaxed);
             let mut bytes = serde_json::to_vec(&Request {
                 id: Some(id),
