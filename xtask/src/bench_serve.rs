@@ -31,10 +31,10 @@ use std::time::{Duration, Instant};
 /// The pinned Python SDK.
 const PY_MCP: &str = "mcp==2.3.0";
 /// The tool id of the builtin echo in the generated lynx project.
-const LYNX_TOOL: &str = "demo.domain.echo.run";
+pub(crate) const LYNX_TOOL: &str = "demo.domain.echo.run";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Server {
+pub(crate) enum Server {
     /// The minimal axum JSON-RPC echo (the ceiling).
     AxumEcho,
     /// The rmcp stateless JSON server.
@@ -60,10 +60,10 @@ impl Server {
 pub struct Options {
     /// Seconds of each measured wrk run.
     #[arg(long, default_value_t = 10)]
-    duration: u64,
+    pub(crate) duration: u64,
     /// Seconds of the warm-up wrk run before each measurement (0: none).
     #[arg(long, default_value_t = 2)]
-    warmup: u64,
+    pub(crate) warmup: u64,
     /// Concurrent connections, one measurement each (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "16,64")]
     connections: Vec<u32>,
@@ -78,6 +78,9 @@ pub struct Options {
     /// Skip lynx's legacy-session (2025-11-25) measurement.
     #[arg(long)]
     no_legacy: bool,
+    /// Skip the lynx-only measurements (stdio, exec and worker handlers).
+    #[arg(long)]
+    no_handlers: bool,
     /// Use this lynx binary instead of building `target/release/lynx`.
     #[arg(long, value_name = "PATH")]
     lynx: Option<PathBuf>,
@@ -89,10 +92,10 @@ pub struct Options {
     no_install: bool,
     /// CPU the servers are pinned to.
     #[arg(long, default_value_t = 0)]
-    server_cpu: u32,
+    pub(crate) server_cpu: u32,
     /// CPU wrk is pinned to.
     #[arg(long, default_value_t = 1)]
-    client_cpu: u32,
+    pub(crate) client_cpu: u32,
     /// Time limit for a build or install step, in seconds.
     #[arg(long, default_value_t = 1800)]
     timeout: u64,
@@ -124,7 +127,7 @@ fn setup_step(what: &str, program: &str, args: &[&str], dir: &Path, timeout: u64
 }
 
 /// Stdout of a short command (bounded to 60 s), trimmed; `None` on failure.
-fn capture(program: &str, args: &[&str]) -> Option<String> {
+pub(crate) fn capture(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new("timeout")
         .args(["-s", "KILL", "60", program])
         .args(args)
@@ -140,7 +143,7 @@ fn capture(program: &str, args: &[&str]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     let l = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
     Ok(l.local_addr()?.port())
 }
@@ -221,29 +224,35 @@ fn children(pid: u32) -> Vec<u32> {
 // Servers
 
 /// How to start one server.
-struct Spec {
-    server: Server,
+pub(crate) struct Spec {
+    pub(crate) server: Server,
     /// Name and version, for the report.
-    label: String,
-    program: PathBuf,
-    args: Vec<String>,
-    dir: PathBuf,
+    pub(crate) label: String,
+    pub(crate) program: PathBuf,
+    pub(crate) args: Vec<String>,
+    pub(crate) dir: PathBuf,
     /// The tool name to call.
-    tool: String,
+    pub(crate) tool: String,
     /// How it was started, for the report (`{port}` stands for the port).
-    invocation: String,
+    pub(crate) invocation: String,
 }
 
 /// A server under `timeout -s KILL N taskset -c CPU …`.
-struct Running {
+pub(crate) struct Running {
     /// The `timeout` process.
-    guard: Child,
+    pub(crate) guard: Child,
     /// The server process itself (taskset execs it).
-    pid: u32,
-    url: String,
+    pub(crate) pid: u32,
+    pub(crate) url: String,
 }
 
-fn start(spec: &Spec, port: u16, opts: &Options, limit: u64, log: &Path) -> Result<Running> {
+pub(crate) fn start(
+    spec: &Spec,
+    port: u16,
+    opts: &Options,
+    limit: u64,
+    log: &Path,
+) -> Result<Running> {
     let out = std::fs::File::create(log)?;
     let err = out.try_clone()?;
     let args: Vec<String> = spec
@@ -299,7 +308,7 @@ fn start(spec: &Spec, port: u16, opts: &Options, limit: u64, log: &Path) -> Resu
 }
 
 /// Ask the server politely (SIGTERM, forwarded by `timeout`), then kill it after 10 s.
-fn stop(r: &mut Running) {
+pub(crate) fn stop(r: &mut Running) {
     let _ = Command::new("kill")
         .arg("-TERM")
         .arg(r.guard.id().to_string())
@@ -378,23 +387,23 @@ fn probe(port: u16, tool: &str) -> Result<()> {
 // Load generation
 
 #[derive(Clone, Debug)]
-struct Measure {
-    server: String,
-    era: &'static str,
-    connections: u32,
-    requests: u64,
+pub(crate) struct Measure {
+    pub(crate) server: String,
+    pub(crate) era: &'static str,
+    pub(crate) connections: u32,
+    pub(crate) requests: u64,
     /// Requests served during the warm-up before this measurement.
-    warmup_requests: u64,
-    rps: f64,
-    p50_us: u64,
-    p99_us: u64,
-    max_us: u64,
-    errors: u64,
-    error_detail: String,
+    pub(crate) warmup_requests: u64,
+    pub(crate) rps: f64,
+    pub(crate) p50_us: u64,
+    pub(crate) p99_us: u64,
+    pub(crate) max_us: u64,
+    pub(crate) errors: u64,
+    pub(crate) error_detail: String,
 }
 
 /// One wrk run pinned to the client CPU, bounded by `timeout`.
-fn wrk(
+pub(crate) fn wrk(
     opts: &Options,
     lua: &Path,
     url: &str,
@@ -432,7 +441,7 @@ fn wrk(
     serde_json::from_str(line).context("parsing wrk's BENCH-JSON line")
 }
 
-fn measure(
+pub(crate) fn measure(
     opts: &Options,
     lua: &Path,
     label: &str,
@@ -491,7 +500,7 @@ fn measure(
     Ok(m)
 }
 
-fn lat(us: u64) -> String {
+pub(crate) fn lat(us: u64) -> String {
     if us >= 10_000 {
         format!("{:.0} ms", us as f64 / 1000.0)
     } else {
@@ -673,7 +682,7 @@ fn git_rev(root: &Path) -> String {
 }
 
 /// A project with one builtin echo tool, for `lynx serve`.
-fn lynx_project(dir: &Path) -> Result<()> {
+pub(crate) fn lynx_project(dir: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("tools"))?;
     std::fs::write(
@@ -714,13 +723,14 @@ struct MemRecord {
     served: u64,
 }
 
-struct Target {
-    what: String,
-    measured: String,
-    met: Option<bool>,
+#[derive(Clone)]
+pub(crate) struct Target {
+    pub(crate) what: String,
+    pub(crate) measured: String,
+    pub(crate) met: Option<bool>,
 }
 
-fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+pub(crate) fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     match (a, b) {
         (Some(a), Some(b)) if b > 0.0 => Some(a / b),
         _ => None,
@@ -907,6 +917,19 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             skipped.push(format!("{name}: {e:#}"));
         }
     }
+    let handlers = match specs.iter().find(|s| s.server == Server::Lynx) {
+        Some(lynx) if !opts.no_handlers => {
+            match crate::bench_handlers::run(opts, &lynx.program, &scratch, &lua) {
+                Ok(report) => Some(report),
+                Err(e) => {
+                    eprintln!("bench-serve: lynx handlers: {e:#}");
+                    skipped.push(format!("lynx stdio/exec/worker: {e:#}"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
     let load_after = load();
 
     // ---- Report
@@ -1062,6 +1085,10 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             0.5,
         );
     }
+    if let Some(h) = &handlers {
+        out.push_str(&h.markdown);
+        targets.extend(h.targets.iter().cloned());
+    }
     let _ = writeln!(out, "\n| Target | Measured | |\n| --- | ---: | --- |");
     for t in &targets {
         let verdict = match t.met {
@@ -1120,6 +1147,7 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             })).collect::<Vec<_>>(),
             "targets": targets.iter().map(|t| json!({"target": t.what, "measured": t.measured, "met": t.met})).collect::<Vec<_>>(),
             "skipped": skipped,
+            "handlers": handlers.as_ref().map(|h| h.json.clone()),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     }

@@ -6,9 +6,11 @@
 //! - `bench-validate`: times `lynx tool:validate` against ajv-cli and check-jsonschema on a
 //!   generated corpus.
 //! - `bench-serve`: throughput and latency of `lynx serve` over HTTP, side by side with axum,
-//!   rmcp and Python SDK echo servers (`benches/serve/`).
+//!   rmcp and Python SDK echo servers (`benches/serve/`), plus lynx's stdio transport and its
+//!   `exec` and `worker` handlers.
 
 mod bench;
+mod bench_handlers;
 mod bench_serve;
 mod codegen;
 mod corpus;
