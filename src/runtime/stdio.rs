@@ -61,7 +61,10 @@ pub async fn serve(
     let mut reader = BufReader::new(input);
     let mut tasks = tokio::task::JoinSet::new();
     let mut line = Vec::new();
+    // The legacy session's state, as the HTTP transport keeps it per session.
     let mut version: Option<String> = None;
+    let mut client_capabilities: Option<Value> = None;
+    let mut log_level: Option<String> = None;
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
     loop {
         line.clear();
@@ -115,6 +118,12 @@ pub async fn serve(
             if let Some(id) = &msg.id {
                 let (v, result) = dispatcher.initialize_result(&msg.params);
                 version = Some(v);
+                client_capabilities = Some(
+                    msg.params
+                        .get("capabilities")
+                        .cloned()
+                        .unwrap_or_else(|| json!({})),
+                );
                 legacy.store(true, Ordering::Relaxed);
                 send(&tx, json!({ "jsonrpc": "2.0", "id": id, "result": result })).await;
             }
@@ -130,8 +139,17 @@ pub async fn serve(
             }
             continue;
         }
+        if msg.method == "logging/setLevel"
+            && version.is_some()
+            && let Some(level) = msg.params.get("level").and_then(Value::as_str)
+            && super::protocol::log_level_rank(level).is_some()
+        {
+            log_level = Some(level.to_owned());
+        }
         let env = Envelope {
             session_version: version.clone(),
+            client_capabilities: client_capabilities.clone(),
+            log_level: log_level.clone(),
             ..Envelope::default()
         };
         let era = msg.era();

@@ -746,3 +746,48 @@ fn stdio_listen_streams_and_cancelled_calls_end_without_holding_the_exit() {
         "nothing unasked for: {lines:?}"
     );
 }
+
+#[test]
+fn stdio_legacy_session_keeps_client_capabilities_and_log_level() {
+    let p = project();
+    let session = |set_level: bool| {
+        let mut input = vec![
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}),
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        ];
+        if set_level {
+            input.push(json!({"jsonrpc": "2.0", "id": 2, "method": "logging/setLevel", "params": {"level": "error"}}));
+        }
+        input.push(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "test_tool_with_logging", "arguments": {}}}));
+        input.push(json!({"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "test_sampling", "arguments": {"prompt": "hi"}}}));
+        let input: String = input.iter().map(|v| v.to_string() + "\n").collect();
+        let out = p
+            .lynx(&["serve", "--stdio", "--no-watch", "--conformance-fixtures"])
+            .write_stdin(input)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let logs = |lines: &[Value]| {
+        lines
+            .iter()
+            .filter(|l| l["method"] == "notifications/message")
+            .count()
+    };
+    let quiet = session(true);
+    assert_eq!(logs(&quiet), 0, "info logs stay below `error`: {quiet:?}");
+    let sampling = quiet.iter().find(|l| l["id"] == 4).unwrap();
+    assert_eq!(sampling["result"]["isError"], true, "{sampling}");
+    assert!(
+        sampling.to_string().contains("did not declare"),
+        "the session's capabilities are known: {sampling}"
+    );
+    let chatty = session(false);
+    assert_eq!(logs(&chatty), 3, "{chatty:?}");
+}
