@@ -8,8 +8,9 @@ For stdio (`lynx serve --stdio`, spawned by the SDK) and Streamable HTTP (`lynx 
 (the initialize handshake) and the default `auto` (probes `server/discover`, goes modern at
 2026-07-28 when the server offers it) — it lists the tools, calls the builtin echo, the Python
 `exec` tool and the Python `worker` tool, calls an unknown tool (expects JSON-RPC error -32602)
-and calls echo with bad arguments (expects a tool result with isError naming the field). A raw
-stdio session then checks that lynx's stdout carries nothing but JSON-RPC lines.
+and calls echo with bad arguments (expects a tool result with isError naming the field). Over
+HTTP the modern client also opens a `subscriptions/listen` stream and must get `ToolsListChanged`
+after lynx reloads (SIGHUP). A raw stdio session then checks that lynx's stdout carries nothing but JSON-RPC lines.
 
 Every step is bounded by a timeout. One line per check, then `interop: N passed, M failed`;
 exit status 1 on any failure. The project served is fixtures/interop unless --project is given.
@@ -38,6 +39,7 @@ import anyio
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
+from mcp.shared.subscriptions import ToolsListChanged
 
 MODERN = "2026-07-28"
 HANDSHAKE_VERSIONS = ("2025-11-25", "2025-06-18", "2025-03-26")
@@ -97,8 +99,12 @@ def text_of(result) -> str:
 # SDK client checks (one connection per transport × mode)
 
 
-async def sdk_checks(report: Report, label: str, make_client, expect_modern: bool) -> None:
-    """Connect with the SDK and run every tool check; each check is reported exactly once."""
+async def sdk_checks(report: Report, label: str, make_client, expect_modern: bool, reload=None) -> None:
+    """Connect with the SDK and run every tool check; each check is reported exactly once.
+
+    With `reload` (a function that makes the server reload its project), a modern client also
+    opens a `subscriptions/listen` stream and must see `ToolsListChanged` after the reload."""
+    listen_check = "subscriptions/listen sees the tool list change on reload"
     names = [
         "connect",
         "tools/list has the three tools",
@@ -108,6 +114,8 @@ async def sdk_checks(report: Report, label: str, make_client, expect_modern: boo
         "unknown tool -> error -32602",
         "bad arguments -> isError naming the field",
     ]
+    if reload is not None and expect_modern:
+        names.append(listen_check)
     done: set[str] = set()
 
     def check(name: str, ok: bool, detail: str = "") -> bool:
@@ -205,6 +213,17 @@ async def sdk_checks(report: Report, label: str, make_client, expect_modern: boo
                 await step("call worker tool (python)", call_worker)
                 await step("unknown tool -> error -32602", call_unknown)
                 await step("bad arguments -> isError naming the field", call_bad_args)
+
+                async def listen_for_reload():
+                    async with client.listen(tools_list_changed=True) as sub:
+                        honored = sub.honored
+                        reload()
+                        async for event in sub:
+                            return isinstance(event, ToolsListChanged), f"{type(event).__name__}; honored {honored}"
+                    return False, "the stream ended without an event"
+
+                if listen_check in names:
+                    await step(listen_check, listen_for_reload)
     except _Abort:
         pass
     except BaseException as exc:  # noqa: BLE001 - a timeout or a failure while closing the client
@@ -399,6 +418,7 @@ async def run_sdk(report: Report, lynx: str, project: Path, logdir: Path) -> Non
                     f"http {mode}",
                     lambda: Client(f"{base}/mcp", mode=mode, read_timeout_seconds=STEP_TIMEOUT),
                     expect_modern=mode == "auto",
+                    reload=lambda: proc.send_signal(signal.SIGHUP),
                 )
     finally:
         ok, detail = await anyio.to_thread.run_sync(stop, proc)
