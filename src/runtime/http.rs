@@ -58,6 +58,9 @@ struct Session {
     capabilities: Value,
     /// Set by `logging/setLevel`.
     log_level: Option<String>,
+    /// Calls in flight on this session by JSON-RPC id (as JSON text), for
+    /// `notifications/cancelled`.
+    calls: HashMap<String, tokio::task::AbortHandle>,
 }
 
 pub struct HttpState {
@@ -101,6 +104,7 @@ impl HttpState {
                 last_seen: Instant::now(),
                 capabilities,
                 log_level: None,
+                calls: HashMap::new(),
             },
         );
         Some(id)
@@ -137,6 +141,33 @@ impl HttpState {
 
     pub fn session_count(&self) -> usize {
         self.sessions().len()
+    }
+
+    /// Stops the session's call `request_id` (a `notifications/cancelled`); its handler's
+    /// process group is killed as the call is dropped.
+    fn cancel_call(&self, session: &str, request_id: &Value) {
+        let task = self
+            .sessions()
+            .get_mut(session)
+            .and_then(|s| s.calls.remove(&request_id.to_string()));
+        if let Some(task) = task {
+            task.abort();
+        }
+    }
+}
+
+/// Removes a finished call from its session's table, however it ended.
+struct CallEntry {
+    state: Arc<HttpState>,
+    session: String,
+    key: String,
+}
+
+impl Drop for CallEntry {
+    fn drop(&mut self) {
+        if let Some(s) = self.state.sessions().get_mut(&self.session) {
+            s.calls.remove(&self.key);
+        }
     }
 }
 
@@ -389,6 +420,13 @@ async fn mcp_post(
             }
             None => {}
         }
+        if msg.method == "notifications/cancelled"
+            && msg.id.is_none()
+            && let (Some(session), Some(request_id)) = (session_header, msg.params.get("requestId"))
+        {
+            state.cancel_call(session, request_id);
+            return StatusCode::ACCEPTED.into_response();
+        }
         if let Some(v) = &protocol_header
             && !LEGACY.contains(&v.trim())
         {
@@ -406,7 +444,10 @@ async fn mcp_post(
             );
         }
     }
-    respond(state, msg, era, env, permit).await
+    let session = session_header
+        .filter(|_| era == Era::Legacy)
+        .map(str::to_owned);
+    respond(state, msg, era, env, session, permit).await
 }
 
 /// A call's messages as they leave the dispatcher: notifications first, the reply last.
@@ -431,10 +472,47 @@ async fn respond(
     msg: Message,
     era: Era,
     env: Envelope,
+    session: Option<String>,
     permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Response {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Frame>();
-    let task = tokio::spawn(async move {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Frame>();
+    // A legacy session's calls can be cancelled by id; the entry goes when the task does.
+    let entry = match (session, &msg.id) {
+        (Some(session), Some(id)) => Some(CallEntry {
+            state: state.clone(),
+            session,
+            key: id.to_string(),
+        }),
+        _ => None,
+    };
+    let registry = state.clone();
+    let registration = entry.as_ref().map(|e| (e.session.clone(), e.key.clone()));
+    let task = {
+        // Registration holds the lock across the spawn, so the task cannot unregister first.
+        let mut sessions = registration.as_ref().map(|_| registry.sessions());
+        let task = spawn_call(state, msg, era, env, entry, tx);
+        if let (Some(sessions), Some((session, key))) = (sessions.as_mut(), registration)
+            && let Some(s) = sessions.get_mut(&session)
+        {
+            s.calls.insert(key, task.abort_handle());
+        }
+        task
+    };
+    let guard = (AbortOnDrop(task.abort_handle()), permit);
+    frames_response(rx, guard).await
+}
+
+/// Runs the call on its own task, sending its notifications and then its reply to `tx`.
+fn spawn_call(
+    state: Arc<HttpState>,
+    msg: Message,
+    era: Era,
+    env: Envelope,
+    entry: Option<CallEntry>,
+    tx: tokio::sync::mpsc::UnboundedSender<Frame>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let _entry = entry;
         let (ntx, mut nrx) = tokio::sync::mpsc::unbounded_channel::<Value>();
         let call = state.dispatcher.handle(msg, era, &env, Some(&ntx));
         tokio::pin!(call);
@@ -455,8 +533,15 @@ async fn respond(
                 }
             }
         }
-    });
-    let guard = (AbortOnDrop(task.abort_handle()), permit);
+    })
+}
+
+/// The response to a call: JSON when its first frame is the reply, else an SSE stream of its
+/// notifications and then the reply. `guard` lives as long as the response (or its stream).
+async fn frames_response(
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Frame>,
+    guard: (AbortOnDrop, tokio::sync::OwnedSemaphorePermit),
+) -> Response {
     match rx.recv().await {
         Some(Frame::Done(Reply::Accepted)) => StatusCode::ACCEPTED.into_response(),
         Some(Frame::Done(Reply::Response { status, body })) => json_response(status, &body),
@@ -501,7 +586,11 @@ async fn respond(
         }
         None => rpc_error(
             Value::Null,
-            RpcError::new(super::protocol::INTERNAL_ERROR, "internal error", 500),
+            RpcError::new(
+                super::protocol::INTERNAL_ERROR,
+                "the request ended without an answer (cancelled)",
+                500,
+            ),
         ),
     }
 }

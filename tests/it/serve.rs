@@ -791,3 +791,34 @@ fn stdio_legacy_session_keeps_client_capabilities_and_log_level() {
     let chatty = session(false);
     assert_eq!(logs(&chatty), 3, "{chatty:?}");
 }
+
+#[tokio::test]
+async fn legacy_notifications_cancelled_stops_the_call() {
+    let p = project();
+    p.write(
+        "tools/sleep.yaml",
+        "id: demo.domain.sleep.run\ndescription: Sleeps.\nhandler: { kind: builtin, name: sleep, duration: 15s, timeout: 60s }\ninput_schema: { type: object }\n",
+    );
+    let s = state(&p);
+    let session = legacy_session(&s).await;
+    let call = {
+        let s = s.clone();
+        let session = session.clone();
+        tokio::spawn(async move {
+            post(&s, &[("mcp-session-id", session.as_str())], json!({"jsonrpc": "2.0", "id": "slow-1", "method": "tools/call", "params": {"name": "demo.domain.sleep.run", "arguments": {}}})).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let (status, _, _) = post(&s, &[("mcp-session-id", session.as_str())], json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": "slow-1", "reason": "user"}})).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    // Without the cancellation the call would take 15 s.
+    let (status, _, body) = tokio::time::timeout(std::time::Duration::from_secs(5), call)
+        .await
+        .expect("the cancelled call ends at once")
+        .unwrap();
+    assert_ne!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["result"].is_null(),
+        "no result for a cancelled call: {body}"
+    );
+}
