@@ -31,6 +31,8 @@ pub struct HttpSettings {
     /// `Origin`s accepted (browsers); requests without `Origin` are always accepted.
     pub allowed_origins: Vec<String>,
     pub max_body_bytes: usize,
+    /// Legacy sessions at once; also the cap on open `subscriptions/listen` streams, which
+    /// are the modern era's long-lived connections and do not count as requests in flight.
     pub max_sessions: usize,
     pub session_idle: Duration,
     /// Requests handled at once; more are refused with 503 rather than queued without bound.
@@ -70,6 +72,7 @@ pub struct HttpState {
     pub bound: SocketAddr,
     sessions: Mutex<HashMap<String, Session>>,
     in_flight: Arc<tokio::sync::Semaphore>,
+    listeners: Arc<tokio::sync::Semaphore>,
 }
 
 impl HttpState {
@@ -77,10 +80,11 @@ impl HttpState {
         let permits = settings.max_concurrency.max(1);
         Self {
             dispatcher,
-            settings,
             bound,
             sessions: Mutex::new(HashMap::new()),
             in_flight: Arc::new(tokio::sync::Semaphore::new(permits)),
+            listeners: Arc::new(tokio::sync::Semaphore::new(settings.max_sessions.max(1))),
+            settings,
         }
     }
 
@@ -447,6 +451,29 @@ async fn mcp_post(
     let session = session_header
         .filter(|_| era == Era::Legacy)
         .map(str::to_owned);
+    // A listen stream stays open for as long as the client likes: it takes a listener slot, not
+    // one of the request slots, so listeners cannot starve calls.
+    let permit = if era == Era::Modern && msg.method == "subscriptions/listen" {
+        drop(permit);
+        match state.listeners.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                return rpc_error(
+                    id,
+                    RpcError::new(
+                        INVALID_REQUEST,
+                        format!(
+                            "too many subscriptions/listen streams ({}); close one or retry later",
+                            state.settings.max_sessions
+                        ),
+                        503,
+                    ),
+                );
+            }
+        }
+    } else {
+        permit
+    };
     respond(state, msg, era, env, session, permit).await
 }
 

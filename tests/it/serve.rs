@@ -822,3 +822,46 @@ async fn legacy_notifications_cancelled_stops_the_call() {
         "no result for a cancelled call: {body}"
     );
 }
+
+#[tokio::test]
+async fn listen_streams_have_their_own_cap_and_do_not_starve_calls() {
+    let p = project();
+    let s = crate::support::http_state_with(
+        &p,
+        None,
+        HttpSettings {
+            max_sessions: 1,
+            max_concurrency: 1,
+            ..HttpSettings::default()
+        },
+    );
+    let listen = |id: i64| {
+        Request::post("/mcp")
+            .header("content-type", "application/json")
+            .header("host", "127.0.0.1:7878")
+            .header("mcp-protocol-version", "2026-07-28")
+            .header("mcp-method", "subscriptions/listen")
+            .body(Body::from(
+                json!({"jsonrpc": "2.0", "id": id, "method": "subscriptions/listen", "params": {"_meta": modern_meta(), "notifications": {"toolsListChanged": true}}})
+                    .to_string(),
+            ))
+            .unwrap()
+    };
+    let open = router(s.clone()).oneshot(listen(1)).await.unwrap();
+    assert_eq!(open.status(), StatusCode::OK);
+    let second = router(s.clone()).oneshot(listen(2)).await.unwrap();
+    assert_eq!(second.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // The one request slot is still free for a call while the stream is open.
+    let h = [
+        ("mcp-protocol-version", "2026-07-28"),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "demo.domain.echo.run"),
+    ];
+    let (status, _, body) = post(&s, &h, json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "demo.domain.echo.run", "arguments": {"message": "m"}, "_meta": modern_meta()}})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Closing the stream frees its slot.
+    drop(open);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let again = router(s.clone()).oneshot(listen(4)).await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+}
