@@ -2,12 +2,16 @@
 //! touches the terminal.
 
 mod completions;
+mod init;
+mod scaffolding;
 mod schema;
 mod serve;
 mod tool_call;
+mod tool_create;
 mod tool_list;
 mod tool_test;
 mod tool_validate;
+mod workflow_create;
 
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::exit::{self, Outcome};
@@ -30,6 +34,9 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let color = color_enabled(cli.color, std::io::stdout().is_terminal());
     match cli.command {
+        Command::Init(args) => init::run(&args),
+        Command::ToolCreate(args) => tool_create::run(&args, cli.config),
+        Command::WorkflowCreate(args) => workflow_create::run(&args, cli.config),
         Command::ToolValidate(args) => tool_validate::run(args, cli.config, color),
         Command::Serve(args) => serve::run(&args, cli.config),
         Command::ToolList(args) => tool_list::run(&args, cli.config),

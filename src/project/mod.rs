@@ -137,7 +137,7 @@ fn display_path(cwd: &Path, path: &Path) -> String {
     }
 }
 
-fn glob_set(patterns: &[String]) -> GlobSet {
+pub fn glob_set(patterns: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
         // Invalid globs are reported by the schema/config rules; skip them here.

@@ -1,0 +1,192 @@
+//! What `init`, `tool:create` and `workflow:create` share: prompting (only with a person at a
+//! terminal), printing a plan, and applying it.
+
+use crate::cli::ScaffoldFlags;
+use crate::exit::{Outcome, UsageError};
+use crate::scaffold::SpecError;
+use crate::scaffold::plan::{self, Action, Plan, PlanError};
+use dialoguer::theme::ColorfulTheme;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Asks for missing values when a person is at a terminal; otherwise says which flag is missing.
+pub(crate) struct Prompter {
+    interactive: bool,
+}
+
+/// `CI` set to anything but an empty string, `0` or `false`.
+fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+impl Prompter {
+    pub fn new(no_input: bool) -> Self {
+        Self {
+            interactive: !no_input
+                && !ci()
+                && std::io::stdin().is_terminal()
+                && std::io::stderr().is_terminal(),
+        }
+    }
+
+    pub fn interactive(&self) -> bool {
+        self.interactive
+    }
+
+    fn missing(flag: &str, what: &str) -> anyhow::Error {
+        UsageError::new(format!(
+            "missing `{flag}`: {what}\nhelp: pass `{flag}`; lynx prompts only at a terminal, and never with `--no-input` or when `CI` is set"
+        ))
+        .into()
+    }
+
+    /// A line of text, checked by `validate` (which returns why a value is wrong).
+    pub fn text(
+        &self,
+        flag: &str,
+        what: &str,
+        prompt: &str,
+        default: Option<String>,
+        validate: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<String> {
+        if !self.interactive {
+            return Err(Self::missing(flag, what));
+        }
+        let theme = ColorfulTheme::default();
+        let mut input = dialoguer::Input::<String>::with_theme(&theme).with_prompt(prompt);
+        if let Some(d) = default {
+            input = input.default(d);
+        }
+        let value = input
+            .validate_with(|s: &String| match validate(s.trim()) {
+                Some(why) => Err(why),
+                None => Ok(()),
+            })
+            .interact_text()
+            .map_err(|e| anyhow::anyhow!("reading `{flag}` from the terminal: {e}"))?;
+        Ok(value.trim().to_owned())
+    }
+
+    /// One of `items` (value, label), starting at `default`.
+    pub fn select<T: Copy>(
+        &self,
+        flag: &str,
+        what: &str,
+        prompt: &str,
+        items: &[(T, String)],
+        default: usize,
+    ) -> anyhow::Result<T> {
+        if !self.interactive {
+            return Err(Self::missing(flag, what));
+        }
+        let labels: Vec<&str> = items.iter().map(|(_, l)| l.as_str()).collect();
+        let index = dialoguer::Select::with_theme(&ColorfulTheme::default())
+            .with_prompt(prompt)
+            .items(&labels)
+            .default(default)
+            .interact()
+            .map_err(|e| anyhow::anyhow!("reading `{flag}` from the terminal: {e}"))?;
+        Ok(items[index].0)
+    }
+}
+
+/// A value's label for a select: `name — help`.
+pub(crate) fn label<T: clap::ValueEnum>(v: &T) -> String {
+    let p = v.to_possible_value().expect("no skipped values");
+    match p.get_help() {
+        Some(help) => format!("{} — {help}", p.get_name()),
+        None => p.get_name().to_owned(),
+    }
+}
+
+/// A user-input problem found while planning: exit 2.
+pub(crate) fn usage(e: SpecError) -> anyhow::Error {
+    UsageError::new(e.to_string()).into()
+}
+
+/// `path` as the user should read it: relative to the working directory when inside it.
+pub(crate) fn shown(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let rel = path.strip_prefix(&cwd).unwrap_or(path);
+    let s = rel.display().to_string();
+    if s.is_empty() { ".".into() } else { s }
+}
+
+/// `path` made absolute against the working directory, with `.` and `..` resolved by name.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    crate::project::normalize(&std::env::current_dir().unwrap_or_default().join(path))
+}
+
+/// The plan, one path a line: what will happen (`done: false`) or what happened.
+fn plan_text(plan: &Plan, done: bool) -> String {
+    let mut out = String::new();
+    for f in &plan.files {
+        let why = match f.action {
+            Action::Skip => "  (already up to date)",
+            Action::Conflict => "  (exists with other contents; `--force` overwrites it)",
+            Action::Overwrite => "  (exists with other contents)",
+            Action::Create => "",
+        };
+        let action = match (done, f.action) {
+            (true, Action::Create) => "created",
+            (true, Action::Overwrite) => "replaced",
+            (true, Action::Skip) => "unchanged",
+            (_, a) => a.as_str(),
+        };
+        let why = if done && f.action != Action::Conflict {
+            ""
+        } else {
+            why
+        };
+        let _ = writeln!(out, "  {action:<9} {}{why}", f.path);
+    }
+    for note in &plan.notes {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    out
+}
+
+/// Resolves the plan against the disk, then prints it (`--dry-run`) or applies it. `next` is
+/// printed after a run that wrote something.
+pub(crate) fn finish(
+    mut plan: Plan,
+    flags: &ScaffoldFlags,
+    what: &str,
+    next: &str,
+) -> anyhow::Result<Outcome> {
+    plan.resolve(flags.force).map_err(|e| usage(e.into()))?;
+    let root = shown(&plan.root);
+    if flags.dry_run {
+        let mut out = format!("{what} in `{root}` (dry run: nothing is written)\n");
+        out.push_str(&plan_text(&plan, false));
+        let conflicts = plan.conflicts().len();
+        if conflicts > 0 {
+            let _ = writeln!(
+                out,
+                "{conflicts} conflict(s): without `--force` the command would stop and write nothing"
+            );
+        }
+        super::print(&out)?;
+        return Ok(Outcome::Success);
+    }
+    if plan.is_noop() {
+        super::print(&format!(
+            "nothing to do: all {} file(s) in `{root}` are already up to date\n",
+            plan.files.len()
+        ))?;
+        return Ok(Outcome::Success);
+    }
+    match plan::apply(&plan) {
+        Ok(_) => {}
+        Err(e @ PlanError::Conflict { .. }) => return Err(UsageError::new(e.to_string()).into()),
+        Err(e) => return Err(e.into()),
+    }
+    let mut out = format!("{what} in `{root}`\n");
+    out.push_str(&plan_text(&plan, true));
+    if !next.is_empty() {
+        out.push_str(next);
+    }
+    super::print(&out)?;
+    Ok(Outcome::Success)
+}
