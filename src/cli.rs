@@ -7,6 +7,7 @@ use crate::scaffold::init::InitTemplate;
 use crate::scaffold::tool::{HandlerLang, LayerArg, RiskArg};
 use crate::scaffold::workflow::WorkflowTemplate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -144,7 +145,7 @@ pub struct ToolListArgs {
 #[derive(Debug, Args)]
 pub struct ToolCallArgs {
     /// The tool's id (its MCP name).
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(crate::commands::completions::tool_ids))]
     pub id: String,
 
     /// Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin).
@@ -180,7 +181,7 @@ pub enum TestFormat {
 #[derive(Debug, Args)]
 pub struct ToolTestArgs {
     /// Only these tools (default: every tool with `tests:`).
-    #[arg(value_name = "IDS")]
+    #[arg(value_name = "IDS", add = ArgValueCompleter::new(crate::commands::completions::tool_ids))]
     pub ids: Vec<String>,
 
     /// Output format.
@@ -317,7 +318,7 @@ pub struct WorkflowCreateArgs {
 
     /// Chain these tools of the project, in order; `with:` is filled from their `input_schema`
     /// (required properties become `{{ inputs.NAME }}`).
-    #[arg(long, value_name = "ID,…", value_delimiter = ',')]
+    #[arg(long, value_name = "ID,…", value_delimiter = ',', add = ArgValueCompleter::new(crate::commands::completions::tool_id_list))]
     pub steps: Vec<String>,
 
     /// What the workflow does (default: from the template or the steps).

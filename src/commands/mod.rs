@@ -1,7 +1,7 @@
 //! One file per subcommand: resolve settings, call the library, print. The only code that
 //! touches the terminal.
 
-mod completions;
+pub mod completions;
 mod init;
 mod scaffolding;
 mod schema;
@@ -21,6 +21,9 @@ use std::process::ExitCode;
 
 /// Parses the command line, runs the command and maps the result to an exit code.
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash lynx …` answers a shell's completion request (tool ids from the project)
+    // and exits; without `COMPLETE` this returns at once.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = Cli::parse();
     let result = run(cli);
     if let Err(e) = &result

@@ -1002,3 +1002,60 @@ fn completions_are_printed_for_every_shell() {
         );
     }
 }
+
+/// `COMPLETE=bash lynx …` completes tool ids from the project (what the shell's registration
+/// script, `source <(COMPLETE=bash lynx)`, asks for).
+#[test]
+fn tool_ids_complete_dynamically() {
+    let p = init("minimal");
+    p.lynx(&[
+        "tool:create",
+        "--id",
+        "demo.cell.db.drop",
+        "--handler",
+        "builtin",
+    ])
+    .assert()
+    .success();
+    let complete = |index: &str, words: &[&str]| {
+        let mut args = vec!["--", "lynx"];
+        args.extend(words);
+        let out = p
+            .lynx(&args)
+            .env("COMPLETE", "bash")
+            .env("_CLAP_COMPLETE_INDEX", index)
+            .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+            .env("_CLAP_COMPLETE_SPACE", "true")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let mut found: Vec<String> = text(&out.stdout)
+            .split(['\n', '\u{b}'])
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        complete("2", &["tool:call", "demo."]),
+        ["demo.cell.db.drop", "demo.domain.hello.greet"]
+    );
+    assert_eq!(
+        complete("3", &["tool:test", "demo.cell.db.drop", "demo.d"]),
+        ["demo.domain.hello.greet"]
+    );
+    assert_eq!(
+        complete(
+            "3",
+            &[
+                "workflow:create",
+                "--steps",
+                "demo.domain.hello.greet,demo.c"
+            ]
+        ),
+        ["demo.domain.hello.greet,demo.cell.db.drop"]
+    );
+    let script = p.lynx(&[]).env("COMPLETE", "bash").output().unwrap();
+    assert!(text(&script.stdout).contains("_clap_complete_lynx"));
+}
