@@ -76,10 +76,16 @@ pub fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
         .into());
     }
     let tool = init::example_tool_id(&plan_name(&plan));
-    let cd = if shown(&root) == "." {
+    let dir = shown(&root);
+    let cd = if dir == "." {
         String::new()
+    } else if dir
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    {
+        format!("cd {dir} && ")
     } else {
-        format!("cd {} && ", shown(&root))
+        format!("cd '{}' && ", dir.replace('\'', r"'\''"))
     };
     let next = format!(
         "next: {cd}lynx tool:validate && lynx tool:call {tool} --args '{{\"name\": \"world\"}}' && lynx tool:test\n"

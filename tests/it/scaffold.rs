@@ -902,80 +902,91 @@ fn no_prompt_without_a_terminal() {
     assert!(!p.path().join("fresh").exists());
 }
 
-/// A real interactive run: `lynx tool:create` under a pseudo-terminal (python3's `pty`), with
-/// the prompts answered by keystrokes.
-#[test]
-fn tool_create_prompts_at_a_terminal() {
+/// Drives `lynx ARGS…` in `dir` under a pseudo-terminal (python3's `pty`): for each
+/// `(text, keys)` waits until `text` appears on the terminal, then types `keys`. Returns the exit
+/// status and everything the terminal showed, or `None` when python3 is missing.
+fn at_a_terminal(dir: &Path, args: &[&str], script: &[(&str, &str)]) -> Option<(i32, String)> {
     if on_path("python3").is_none() {
         println!("skipped: `python3` is not installed, so the pseudo-terminal run was not made");
-        return;
+        return None;
     }
-    let p = init("minimal");
     let driver = r#"
-import os, pty, sys, time, select
-lynx, cwd = sys.argv[1], sys.argv[2]
+import json, os, pty, select, sys, time
+lynx, cwd, args, script = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), json.loads(sys.argv[4])
 pid, fd = pty.fork()
 if pid == 0:
     os.chdir(cwd)
     os.environ.pop("CI", None)
     os.environ["NO_COLOR"] = "1"
-    os.execv(lynx, [lynx, "tool:create", "--read-only"])
-seen = b""
-def wait_for(text):
-    global seen
-    deadline = time.time() + 20
-    while text.encode() not in seen:
-        if time.time() > deadline:
-            sys.stderr.write("timed out waiting for %r; saw %r\n" % (text, seen))
-            sys.exit(3)
-        r, _, _ = select.select([fd], [], [], 0.2)
-        if r:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-    seen = seen[seen.index(text.encode()) + len(text):]
-def send(keys):
-    time.sleep(0.1)
-    os.write(fd, keys.encode())
-wait_for("Tool id")
-send("Bad Id\r")
-wait_for("segment")                     # the validation message, then the prompt again
-send("\x7f" * 6 + "demo.domain.pty.read\r")
-wait_for("Handler")
-send("\x1b[B\x1b[B\x1b[B\r")            # down three times: bash
-wait_for("Risk")
-send("\x1b[B\r")                        # medium
-wait_for("Description")
-send("Reads through a terminal.\r")
-while True:
+    os.execv(lynx, [lynx] + args)
+seen, pending = b"", b""
+def read(timeout):
+    global seen, pending
+    r, _, _ = select.select([fd], [], [], timeout)
+    if not r:
+        return True
     try:
         chunk = os.read(fd, 4096)
     except OSError:
-        break
-    if not chunk:
-        break
+        return False
     seen += chunk
+    pending += chunk
+    return bool(chunk)
+for text, keys in script:
+    deadline = time.time() + 20
+    while text.encode() not in pending:
+        if time.time() > deadline or not read(0.2):
+            sys.stdout.write(seen.decode("utf-8", "replace"))
+            sys.stdout.write("\n[timed out waiting for %r]\n" % text)
+            os.kill(pid, 9)
+            sys.exit(97)
+    pending = pending[pending.index(text.encode()) + len(text):]
+    time.sleep(0.1)
+    os.write(fd, keys.encode())
+while read(20):
+    pass
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(seen.decode("utf-8", "replace"))
-sys.exit(os.WEXITSTATUS(status))
+sys.exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 98)
 "#;
     let bin = assert_cmd::cargo::cargo_bin("lynx");
+    let script: Vec<[&str; 2]> = script.iter().map(|(t, k)| [*t, *k]).collect();
     let out = std::process::Command::new("python3")
         .args(["-c", driver])
         .arg(&bin)
-        .arg(p.path())
+        .arg(dir)
+        .arg(serde_json::to_string(args).unwrap())
+        .arg(serde_json::to_string(&script).unwrap())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "interactive run failed:\n{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
+    Some((out.status.code().unwrap_or(-1), text(&out.stdout)))
+}
+
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+
+/// Real interactive runs: each command under a pseudo-terminal, prompts answered by keystrokes
+/// (a wrong id is refused with the rule's words and asked again).
+#[test]
+fn commands_prompt_at_a_terminal() {
+    let p = init("minimal");
+    let bash = format!("{DOWN}{DOWN}{DOWN}\r");
+    let medium = format!("{DOWN}\r");
+    let fix = format!("{}demo.domain.pty.read\r", "\x7f".repeat(6));
+    let Some((status, screen)) = at_a_terminal(
+        p.path(),
+        &["tool:create", "--read-only"],
+        &[
+            ("Tool id", "Bad Id\r"),
+            ("segment", &fix),
+            ("Handler", &bash),
+            ("Risk", &medium),
+            ("Description", "Reads through a terminal.\r"),
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(status, 0, "{screen}");
     let tool = std::fs::read_to_string(p.path().join("tools/demo_domain_pty_read.yaml")).unwrap();
     assert!(
         tool.contains("command: [bash, handlers/demo_domain_pty_read.sh]"),
@@ -987,7 +998,43 @@ sys.exit(os.WEXITSTATUS(status))
         "{tool}"
     );
     assert!(tool.contains("readOnlyHint: true"), "{tool}");
+
+    // workflow:create: a name, then "steps" (the last entry of the list) and the ids to chain.
+    let steps = format!("{}\r", DOWN.repeat(8));
+    let (status, screen) = at_a_terminal(
+        p.path(),
+        &["workflow:create"],
+        &[
+            ("Workflow name", "nightly\r"),
+            ("Start from", &steps),
+            (
+                "Tool ids to chain",
+                "demo.domain.pty.read,demo.domain.hello.greet\r",
+            ),
+        ],
+    )
+    .unwrap();
+    assert_eq!(status, 0, "{screen}");
+    let wf = std::fs::read_to_string(p.path().join("workflows/nightly.yaml")).unwrap();
+    assert!(
+        wf.contains("tool: demo.domain.pty.read") && wf.contains("needs: [pty_read]"),
+        "{wf}"
+    );
     assert_clean(&p);
+
+    // init: accept the folder's name, pick `minimal` (one up from the default `python`).
+    let q = TempProject::new(&[]);
+    let minimal = format!("{UP}\r");
+    let (status, screen) = at_a_terminal(
+        q.path(),
+        &["init", "fresh"],
+        &[("Project name", "\r"), ("Example tool", &minimal)],
+    )
+    .unwrap();
+    assert_eq!(status, 0, "{screen}");
+    let tool = std::fs::read_to_string(q.path().join("fresh/tools/fresh_domain_hello_greet.yaml"))
+        .unwrap();
+    assert!(tool.contains("kind: builtin"), "{tool}");
 }
 
 #[test]
