@@ -19,7 +19,7 @@ fn occupied(dir: &Path) -> Vec<String> {
     names
 }
 
-pub fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: &InitArgs, color: bool) -> anyhow::Result<Outcome> {
     let root = absolute(args.dir.as_deref().unwrap_or(Path::new(".")));
     if root.exists() && !root.is_dir() {
         return Err(UsageError::new(format!(
@@ -28,7 +28,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
         ))
         .into());
     }
-    let prompter = Prompter::new(args.scaffold.no_input);
+    let prompter = Prompter::new(args.scaffold.no_input, color);
     let folder_name = root
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

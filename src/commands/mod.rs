@@ -37,9 +37,11 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let color = color_enabled(cli.color, std::io::stdout().is_terminal());
     match cli.command {
-        Command::Init(args) => init::run(&args),
-        Command::ToolCreate(args) => tool_create::run(&args, cli.config),
-        Command::WorkflowCreate(args) => workflow_create::run(&args, cli.config),
+        Command::Init(args) => init::run(&args, prompt_color(cli.color)),
+        Command::ToolCreate(args) => tool_create::run(&args, cli.config, prompt_color(cli.color)),
+        Command::WorkflowCreate(args) => {
+            workflow_create::run(&args, cli.config, prompt_color(cli.color))
+        }
         Command::ToolValidate(args) => tool_validate::run(args, cli.config, color),
         Command::Serve(args) => serve::run(&args, cli.config),
         Command::ToolList(args) => tool_list::run(&args, cli.config),
@@ -48,6 +50,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
     }
+}
+
+/// Whether prompts (on stderr) may use colour.
+fn prompt_color(choice: ColorChoice) -> bool {
+    color_enabled(choice, std::io::stderr().is_terminal())
 }
 
 /// `auto` colours a terminal unless `NO_COLOR` is set (https://no-color.org).

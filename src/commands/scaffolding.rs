@@ -3,9 +3,11 @@
 
 use crate::cli::ScaffoldFlags;
 use crate::exit::{Outcome, UsageError};
+use crate::project::{LoadOptions, Project, Scope, find_config};
 use crate::scaffold::SpecError;
 use crate::scaffold::plan::{self, Action, Plan, PlanError};
-use dialoguer::theme::ColorfulTheme;
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,7 @@ use std::path::{Path, PathBuf};
 /// Asks for missing values when a person is at a terminal; otherwise says which flag is missing.
 pub(crate) struct Prompter {
     interactive: bool,
+    theme: Box<dyn Theme>,
 }
 
 /// `CI` set to anything but an empty string, `0` or `false`.
@@ -21,12 +24,18 @@ fn ci() -> bool {
 }
 
 impl Prompter {
-    pub fn new(no_input: bool) -> Self {
+    /// `color`: whether prompts may use colour (`--color`, `NO_COLOR`).
+    pub fn new(no_input: bool, color: bool) -> Self {
         Self {
             interactive: !no_input
                 && !ci()
                 && std::io::stdin().is_terminal()
                 && std::io::stderr().is_terminal(),
+            theme: if color {
+                Box::new(ColorfulTheme::default())
+            } else {
+                Box::new(SimpleTheme)
+            },
         }
     }
 
@@ -53,8 +62,8 @@ impl Prompter {
         if !self.interactive {
             return Err(Self::missing(flag, what));
         }
-        let theme = ColorfulTheme::default();
-        let mut input = dialoguer::Input::<String>::with_theme(&theme).with_prompt(prompt);
+        let mut input =
+            dialoguer::Input::<String>::with_theme(self.theme.as_ref()).with_prompt(prompt);
         if let Some(d) = default {
             input = input.default(d);
         }
@@ -81,7 +90,7 @@ impl Prompter {
             return Err(Self::missing(flag, what));
         }
         let labels: Vec<&str> = items.iter().map(|(_, l)| l.as_str()).collect();
-        let index = dialoguer::Select::with_theme(&ColorfulTheme::default())
+        let index = dialoguer::Select::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .items(&labels)
             .default(default)
@@ -89,6 +98,51 @@ impl Prompter {
             .map_err(|e| anyhow::anyhow!("reading `{flag}` from the terminal: {e}"))?;
         Ok(items[index].0)
     }
+}
+
+/// The project around the working directory (or `--config`), loaded as it is: scaffolding works
+/// in a project with findings too.
+pub(crate) fn open_project(config: Option<PathBuf>) -> anyhow::Result<Project> {
+    let cwd = std::env::current_dir()?;
+    let config = match config {
+        Some(p) => Some(cwd.join(&p)).filter(|p| p.is_file()).ok_or_else(|| {
+            UsageError::new(format!("`--config {}`: no such file", p.display()))
+        })?,
+        None => find_config(&cwd).ok_or_else(|| {
+            UsageError::new(format!(
+                "no `lynx.toml` in `{}` or any parent folder\nhelp: run `lynx init` to create a project, or pass `--config PATH`",
+                cwd.display()
+            ))
+        })?,
+    };
+    Ok(Project::load(&LoadOptions {
+        cwd,
+        config: Some(config),
+        extra: Vec::new(),
+        context: Scope::All,
+    }))
+}
+
+/// Every tool id and workflow name of the project, with the file defining it (relative to the
+/// root, `/`-separated).
+pub(crate) fn defined_names(project: &Project, root: &Path) -> BTreeMap<String, String> {
+    let rel = |file| {
+        let path = &project.file(file).path;
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let mut out = BTreeMap::new();
+    for (entry, tool) in project.tool_defs() {
+        out.entry(tool.id.clone())
+            .or_insert_with(|| rel(entry.file));
+    }
+    for (entry, wf) in project.workflow_defs() {
+        out.entry(wf.name.clone())
+            .or_insert_with(|| rel(entry.file));
+    }
+    out
 }
 
 /// A value's label for a select: `name — help`.

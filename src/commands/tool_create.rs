@@ -1,15 +1,15 @@
 //! `lynx tool:create`: a tool file and its handler in the current project.
 
-use super::scaffolding::{Prompter, finish, label, usage};
+use super::scaffolding::{Prompter, defined_names, finish, label, open_project, usage};
 use crate::cli::ToolCreateArgs;
 use crate::exit::{Outcome, UsageError};
 use crate::scaffold::tool::{self, HandlerLang, RiskArg, ToolRequest, ToolSpec};
 use std::path::PathBuf;
 
-pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome> {
-    let project = super::workflow_create::open_project(config)?;
+pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>, color: bool) -> anyhow::Result<Outcome> {
+    let project = open_project(config)?;
     let root = project.root.clone().unwrap_or_default();
-    let prompter = Prompter::new(args.scaffold.no_input);
+    let prompter = Prompter::new(args.scaffold.no_input, color);
     let id = match &args.id {
         Some(id) => id.clone(),
         None => prompter.text(
@@ -85,7 +85,7 @@ pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>) -> anyhow::Result<Out
         ))
         .into());
     }
-    let defined = super::workflow_create::defined_names(&project, &root);
+    let defined = defined_names(&project, &root);
     if let Some(file) = defined.get(&spec.id)
         && file != &tool_path
     {

@@ -1,58 +1,12 @@
 //! `lynx workflow:create`: a workflow from a template or a chain of the project's tools.
 
-use super::scaffolding::{Prompter, finish, label, usage};
+use super::scaffolding::{Prompter, defined_names, finish, label, open_project, usage};
 use crate::cli::WorkflowCreateArgs;
 use crate::exit::{Outcome, UsageError};
-use crate::project::{LoadOptions, Project, Scope, find_config};
 use crate::scaffold::names;
 use crate::scaffold::workflow::{self, Source, StepTool, WorkflowSpec, WorkflowTemplate};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-/// The project around the working directory (or `--config`), loaded as it is: scaffolding works
-/// in a project with findings too.
-pub(crate) fn open_project(config: Option<PathBuf>) -> anyhow::Result<Project> {
-    let cwd = std::env::current_dir()?;
-    let config = match config {
-        Some(p) => Some(cwd.join(&p)).filter(|p| p.is_file()).ok_or_else(|| {
-            UsageError::new(format!("`--config {}`: no such file", p.display()))
-        })?,
-        None => find_config(&cwd).ok_or_else(|| {
-            UsageError::new(format!(
-                "no `lynx.toml` in `{}` or any parent folder\nhelp: run `lynx init` to create a project, or pass `--config PATH`",
-                cwd.display()
-            ))
-        })?,
-    };
-    Ok(Project::load(&LoadOptions {
-        cwd,
-        config: Some(config),
-        extra: Vec::new(),
-        context: Scope::All,
-    }))
-}
-
-/// Every tool id and workflow name of the project, with the file defining it (relative to the
-/// root, `/`-separated).
-pub(crate) fn defined_names(project: &Project, root: &Path) -> BTreeMap<String, String> {
-    let rel = |file| {
-        let path = &project.file(file).path;
-        path.strip_prefix(root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
-    let mut out = BTreeMap::new();
-    for (entry, tool) in project.tool_defs() {
-        out.entry(tool.id.clone())
-            .or_insert_with(|| rel(entry.file));
-    }
-    for (entry, wf) in project.workflow_defs() {
-        out.entry(wf.name.clone())
-            .or_insert_with(|| rel(entry.file));
-    }
-    out
-}
+use std::path::PathBuf;
 
 /// Which source the user picks in the prompt: a template, or a chain of tools.
 #[derive(Clone, Copy)]
@@ -61,10 +15,14 @@ enum Choice {
     Steps,
 }
 
-pub fn run(args: &WorkflowCreateArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome> {
+pub fn run(
+    args: &WorkflowCreateArgs,
+    config: Option<PathBuf>,
+    color: bool,
+) -> anyhow::Result<Outcome> {
     let project = open_project(config)?;
     let root = project.root.clone().unwrap_or_default();
-    let prompter = Prompter::new(args.scaffold.no_input);
+    let prompter = Prompter::new(args.scaffold.no_input, color);
     let tools: BTreeMap<&str, &crate::project::model::Tool> = project
         .tool_defs()
         .map(|(_, t)| (t.id.as_str(), t))
