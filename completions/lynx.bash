@@ -304,7 +304,7 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__init)
-            opts="-h -V --name --template --dry-run --force --no-input --config --color --help --version"
+            opts="-f -h -V --name --template --dry-run --force --no-input --format --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,6 +316,14 @@ _lynx() {
                     ;;
                 --template)
                     COMPREPLY=($(compgen -W "minimal python node" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -432,7 +440,7 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__tool:create)
-            opts="-h -V --id --layer --risk --domain --title --description --handler --read-only --destructive --dir --url --dry-run --force --no-input --config --color --help --version"
+            opts="-f -h -V --id --layer --risk --domain --title --description --handler --read-only --destructive --dir --url --dry-run --force --no-input --format --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -472,6 +480,14 @@ _lynx() {
                     ;;
                 --url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 --config)
@@ -596,7 +612,7 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__workflow:create)
-            opts="-h -V --name --template --steps --description --dry-run --force --no-input --config --color --help --version"
+            opts="-f -h -V --name --template --steps --description --dry-run --force --no-input --format --config --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -616,6 +632,14 @@ _lynx() {
                     ;;
                 --description)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 --config)

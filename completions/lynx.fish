@@ -46,6 +46,8 @@ complete -c lynx -n "__fish_lynx_using_subcommand init" -l name -d 'Project name
 complete -c lynx -n "__fish_lynx_using_subcommand init" -l template -d 'What the example tool runs on' -r -f -a "minimal\t'A builtin `echo` tool: runs with nothing but lynx installed'
 python\t'A Python `exec` handler (standard library only)'
 node\t'A Node.js `exec` handler (no npm packages)'"
+complete -c lynx -n "__fish_lynx_using_subcommand init" -s f -l format -d 'Output format: the plan as lines (`human`) or as a JSON object (`json`)' -r -f -a "human\t''
+json\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand init" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand init" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
 always\t''
@@ -73,6 +75,8 @@ http\t'`http`: lynx POSTs each call to a URL; a stdlib Python service is generat
 builtin\t'`builtin` echo: needs no runtime; a placeholder to replace'"
 complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l dir -d 'Folder of the tool file, relative to the project root (default: `tools`)' -r
 complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l url -d '`--handler http` only: the URL lynx POSTs calls to (default: http://127.0.0.1:8080/)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -s f -l format -d 'Output format: the plan as lines (`human`) or as a JSON object (`json`)' -r -f -a "human\t''
+json\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
 always\t''
@@ -95,6 +99,8 @@ approval-chain\t'A reviewer, then a manager approve a request before it is carri
 fan-out\t'One call per item of a list in parallel (`for_each`), then collect the results'"
 complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l steps -d 'Chain these tools of the project, in order; `with:` is filled from their `input_schema` (required properties become `{{ inputs.NAME }}`)' -r
 complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l description -d 'What the workflow does (default: from the template or the steps)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -s f -l format -d 'Output format: the plan as lines (`human`) or as a JSON object (`json`)' -r -f -a "human\t''
+json\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
 always\t''

@@ -233,6 +233,10 @@ pub struct ScaffoldFlags {
     /// when `CI` is set).
     #[arg(long)]
     pub no_input: bool,
+
+    /// Output format: the plan as lines (`human`) or as a JSON object (`json`).
+    #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = DataFormat::Human)]
+    pub format: DataFormat,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! What `init`, `tool:create` and `workflow:create` share: prompting (only with a person at a
 //! terminal), printing a plan, and applying it.
 
-use crate::cli::ScaffoldFlags;
+use crate::cli::{DataFormat, ScaffoldFlags};
 use crate::exit::{Outcome, UsageError};
 use crate::project::{LoadOptions, Project, Scope, find_config};
 use crate::scaffold::SpecError;
@@ -201,6 +201,24 @@ fn plan_text(plan: &Plan, done: bool) -> String {
     out
 }
 
+/// The plan as JSON (`--format json`): what each path gets, and whether it was written.
+fn plan_json(plan: &Plan, dry_run: bool, next: &str) -> String {
+    let files: Vec<serde_json::Value> = plan
+        .files
+        .iter()
+        .map(|f| serde_json::json!({"path": f.path, "action": f.action}))
+        .collect();
+    let value = serde_json::json!({
+        "root": plan.root.display().to_string(),
+        "dry_run": dry_run,
+        "changed": !dry_run && !plan.is_noop(),
+        "files": files,
+        "notes": plan.notes,
+        "next": next.trim_end().strip_prefix("next: ").unwrap_or(next.trim_end()),
+    });
+    format!("{value:#}\n")
+}
+
 /// Resolves the plan against the disk, then prints it (`--dry-run`) or applies it. `next` is
 /// printed after a run that wrote something.
 pub(crate) fn finish(
@@ -210,8 +228,13 @@ pub(crate) fn finish(
     next: &str,
 ) -> anyhow::Result<Outcome> {
     plan.resolve(flags.force).map_err(|e| usage(e.into()))?;
+    let json = flags.format == DataFormat::Json;
     let root = shown(&plan.root);
     if flags.dry_run {
+        if json {
+            super::print(&plan_json(&plan, true, next))?;
+            return Ok(Outcome::Success);
+        }
         let mut out = format!("{what} in `{root}` (dry run: nothing is written)\n");
         out.push_str(&plan_text(&plan, false));
         let conflicts = plan.conflicts().len();
@@ -225,16 +248,24 @@ pub(crate) fn finish(
         return Ok(Outcome::Success);
     }
     if plan.is_noop() {
-        super::print(&format!(
-            "nothing to do: all {} file(s) in `{root}` are already up to date\n",
-            plan.files.len()
-        ))?;
+        if json {
+            super::print(&plan_json(&plan, false, ""))?;
+        } else {
+            super::print(&format!(
+                "nothing to do: all {} file(s) in `{root}` are already up to date\n",
+                plan.files.len()
+            ))?;
+        }
         return Ok(Outcome::Success);
     }
     match plan::apply(&plan) {
         Ok(_) => {}
         Err(e @ PlanError::Conflict { .. }) => return Err(UsageError::new(e.to_string()).into()),
         Err(e) => return Err(e.into()),
+    }
+    if json {
+        super::print(&plan_json(&plan, false, next))?;
+        return Ok(Outcome::Success);
     }
     let mut out = format!("{what} in `{root}`\n");
     out.push_str(&plan_text(&plan, true));

@@ -1106,3 +1106,65 @@ fn tool_ids_complete_dynamically() {
     let script = p.lynx(&[]).env("COMPLETE", "bash").output().unwrap();
     assert!(text(&script.stdout).contains("_clap_complete_lynx"));
 }
+
+/// `--format json`: the plan as data — each path with its action, and whether anything changed.
+#[test]
+fn the_plan_as_json() {
+    let p = init("minimal");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "tool:create",
+            "--id",
+            "demo.cell.j.run",
+            "--handler",
+            "node",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let out = p.lynx(&args).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let actions = |v: &serde_json::Value| -> Vec<String> {
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["action"].as_str().unwrap(),
+                    f["path"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let dry = run(&["--dry-run"]);
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["changed"], false);
+    assert_eq!(
+        actions(&dry),
+        [
+            "create tools/demo_cell_j_run.yaml",
+            "create handlers/demo_cell_j_run.mjs"
+        ]
+    );
+    let first = run(&[]);
+    assert_eq!(first["changed"], true);
+    assert!(
+        first["next"]
+            .as_str()
+            .unwrap()
+            .contains("lynx tool:test demo.cell.j.run")
+    );
+    let second = run(&[]);
+    assert_eq!(second["changed"], false);
+    assert_eq!(
+        actions(&second),
+        [
+            "skip tools/demo_cell_j_run.yaml",
+            "skip handlers/demo_cell_j_run.mjs"
+        ]
+    );
+}
