@@ -58,14 +58,20 @@ pub fn run(args: &InitArgs, color: bool) -> anyhow::Result<Outcome> {
             )?
         }
     };
-    let plan = init::plan(&root, &InitSpec { name, template }).map_err(usage)?;
+    let mut plan = init::plan(&root, &InitSpec { name, template }).map_err(usage)?;
 
     let mut check = plan.clone();
     check
         .resolve(args.scaffold.force)
         .map_err(|e| usage(e.into()))?;
     let others = occupied(&root);
-    if !check.is_noop() && !others.is_empty() && !args.scaffold.force && !args.scaffold.dry_run {
+    let refused = !check.is_noop() && !others.is_empty() && !args.scaffold.force;
+    if refused && args.scaffold.dry_run {
+        plan.notes.push(format!(
+            "`{}` is not empty: without `--force` this would stop and write nothing",
+            shown(&root)
+        ));
+    } else if refused {
         let listed: Vec<String> = others.iter().take(5).map(|n| format!("`{n}`")).collect();
         return Err(UsageError::new(format!(
             "`{}` is not empty (it holds {}{})\nhelp: run `lynx init` in a new folder, or pass `--force` to add the project to this one (only the files in the plan are written; `--dry-run` shows them)",

@@ -434,15 +434,15 @@ pub fn files(
         tests,
     };
     let mut out = vec![(tool_path, render("tool.yaml", &doc)?, false)];
-    if let Some(path) = handler_path {
-        let template = match spec.handler {
-            HandlerLang::Python => "handlers/python_exec.py",
-            HandlerLang::PythonWorker => "handlers/python_worker.py",
-            HandlerLang::Node => "handlers/node_exec.mjs",
-            HandlerLang::Bash => "handlers/bash_exec.sh",
-            HandlerLang::Http => "handlers/http_server.py",
-            HandlerLang::Builtin => unreachable!("builtins have no handler file"),
-        };
+    let template = match spec.handler {
+        HandlerLang::Python => Some("handlers/python_exec.py"),
+        HandlerLang::PythonWorker => Some("handlers/python_worker.py"),
+        HandlerLang::Node => Some("handlers/node_exec.mjs"),
+        HandlerLang::Bash => Some("handlers/bash_exec.sh"),
+        HandlerLang::Http => Some("handlers/http_server.py"),
+        HandlerLang::Builtin => None,
+    };
+    if let (Some(path), Some(template)) = (handler_path, template) {
         let ctx = json!({"id": spec.id, "path": path, "port": port_of(&spec.url)});
         out.push((path, render(template, &ctx)?, true));
     }
