@@ -250,14 +250,18 @@ fn everything_generated_validates() {
                 .assert()
                 .success();
         }
+        // A chain through a tool of every handler kind, and one tool twice.
+        let mut chain: Vec<String> = vec!["demo.domain.hello.greet".into()];
+        chain.extend((0..HANDLERS.len()).map(|i| format!("demo.cell.kind{i}.run")));
+        chain.push("demo.domain.hello.greet".into());
         p.lynx(&[
             "workflow:create",
             "--name",
             "chain",
             "--steps",
-            "demo.domain.hello.greet,demo.cell.kind0.run,demo.cell.kind5.run,demo.domain.hello.greet",
+            &chain.join(","),
             "--description",
-            "Greets three times.",
+            "Greets through every kind of handler.",
         ])
         .assert()
         .success();
