@@ -374,7 +374,7 @@ fn run_handler(
 /// Each handler program on its own, with a sample request of its protocol (DESIGN §2.1).
 #[test]
 fn generated_handlers_speak_their_protocols() {
-    let p = TempProject::new(&[("lynx.toml", "")]);
+    let p = TempProject::new(&[("lynx.toml", "# not JSON\n")]);
     for handler in ["python", "python-worker", "node", "bash", "http"] {
         let id = format!("demo.domain.{}.greet", handler.replace('-', "_"));
         p.lynx(&["tool:create", "--id", &id, "--handler", handler])
@@ -405,6 +405,25 @@ fn generated_handlers_speak_their_protocols() {
                 .unwrap()
                 .contains("non-empty string"),
             "{handler}: {err}"
+        );
+        if handler == "bash" && on_path("jq").is_none() {
+            continue; // without jq the bash handler cannot tell bad JSON from a missing name
+        }
+        // A request that is not JSON: a tool error on stdout and a non-zero exit.
+        let out = std::process::Command::new(&program)
+            .arg(script)
+            .current_dir(p.path())
+            .stdin(std::fs::File::open(p.path().join("lynx.toml")).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{handler}");
+        let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("invalid request JSON"),
+            "{handler}: {answer}"
         );
     }
     if have("bash") {
