@@ -58,7 +58,8 @@ pub fn run(args: &InitArgs, color: bool) -> anyhow::Result<Outcome> {
             )?
         }
     };
-    let mut plan = init::plan(&root, &InitSpec { name, template }).map_err(usage)?;
+    let spec = InitSpec { name, template };
+    let mut plan = init::plan(&root, &spec).map_err(usage)?;
 
     let mut check = plan.clone();
     check
@@ -81,7 +82,7 @@ pub fn run(args: &InitArgs, color: bool) -> anyhow::Result<Outcome> {
         ))
         .into());
     }
-    let tool = init::example_tool_id(&plan_name(&plan));
+    let tool = init::example_tool_id(&spec.name);
     let dir = shown(&root);
     let cd = if dir == "." {
         String::new()
@@ -97,16 +98,4 @@ pub fn run(args: &InitArgs, color: bool) -> anyhow::Result<Outcome> {
         "next: {cd}lynx tool:validate && lynx tool:call {tool} --args '{{\"name\": \"world\"}}' && lynx tool:test\n"
     );
     finish(plan, &args.scaffold, "new lynx project", &next)
-}
-
-/// The project name as written into the plan's `lynx.toml` (for the next-steps line).
-fn plan_name(plan: &crate::scaffold::plan::Plan) -> String {
-    plan.file("lynx.toml")
-        .and_then(|f| {
-            f.contents
-                .lines()
-                .find_map(|l| l.strip_prefix("name = "))
-                .and_then(|v| serde_json::from_str::<String>(v).ok())
-        })
-        .unwrap_or_default()
 }

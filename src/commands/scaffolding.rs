@@ -23,14 +23,39 @@ fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
 }
 
+/// Ctrl-C at a prompt ends lynx by SIGINT as usual, but first shows the cursor again (a list
+/// prompt hides it) so the shell is left as it was.
+#[cfg(unix)]
+fn restore_cursor_on_interrupt() {
+    extern "C" fn on_interrupt(sig: libc::c_int) {
+        const SHOW_CURSOR: &[u8] = b"\x1b[?25h\n";
+        // SAFETY: write, signal and raise are async-signal-safe.
+        unsafe {
+            libc::write(2, SHOW_CURSOR.as_ptr().cast(), SHOW_CURSOR.len());
+            libc::signal(sig, libc::SIG_DFL);
+            libc::raise(sig);
+        }
+    }
+    // SAFETY: installs a handler that only calls async-signal-safe functions.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            on_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+}
+
 impl Prompter {
     /// `color`: whether prompts may use colour (`--color`, `NO_COLOR`).
     pub fn new(no_input: bool, color: bool) -> Self {
+        let interactive =
+            !no_input && !ci() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        #[cfg(unix)]
+        if interactive {
+            restore_cursor_on_interrupt();
+        }
         Self {
-            interactive: !no_input
-                && !ci()
-                && std::io::stdin().is_terminal()
-                && std::io::stderr().is_terminal(),
+            interactive,
             theme: if color {
                 Box::new(ColorfulTheme::default())
             } else {
@@ -73,7 +98,7 @@ impl Prompter {
                 None => Ok(()),
             })
             .interact_text()
-            .map_err(|e| anyhow::anyhow!("reading `{flag}` from the terminal: {e}"))?;
+            .map_err(|e| prompt_failed(flag, e))?;
         Ok(value.trim().to_owned())
     }
 
@@ -95,7 +120,7 @@ impl Prompter {
             .items(&labels)
             .default(default)
             .interact()
-            .map_err(|e| anyhow::anyhow!("reading `{flag}` from the terminal: {e}"))?;
+            .map_err(|e| prompt_failed(flag, e))?;
         Ok(items[index].0)
     }
 }
@@ -143,6 +168,12 @@ pub(crate) fn defined_names(project: &Project, root: &Path) -> BTreeMap<String, 
             .or_insert_with(|| rel(entry.file));
     }
     out
+}
+
+/// The terminal failed under a prompt (Ctrl-C does not get here: it ends lynx by SIGINT).
+fn prompt_failed(flag: &str, e: dialoguer::Error) -> anyhow::Error {
+    let dialoguer::Error::IO(io) = e;
+    anyhow::Error::new(io).context(format!("reading `{flag}` from the terminal"))
 }
 
 /// A value's label for a select: `name — help`.

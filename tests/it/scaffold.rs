@@ -1045,6 +1045,24 @@ fn commands_prompt_at_a_terminal() {
     );
     assert_clean(&p);
 
+    // Ctrl-C in a list prompt: lynx ends by SIGINT (the driver reports 98), shows the cursor the
+    // list had hidden, and writes nothing.
+    let (status, screen) = at_a_terminal(
+        p.path(),
+        &["tool:create"],
+        &[("Tool id", "demo.cell.gone.run\r"), ("Handler", "\x03")],
+    )
+    .unwrap();
+    assert_eq!(status, 98, "{screen}");
+    let hidden = screen
+        .rfind("\x1b[?25l")
+        .expect("the list hides the cursor");
+    assert!(
+        screen[hidden..].contains("\x1b[?25h"),
+        "cursor shown again: {screen:?}"
+    );
+    assert!(!p.path().join("tools/demo_cell_gone_run.yaml").exists());
+
     // init: accept the folder's name, pick `minimal` (one up from the default `python`).
     let q = TempProject::new(&[]);
     let minimal = format!("{UP}\r");
