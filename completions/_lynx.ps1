@@ -27,6 +27,9 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a new project: lynx.toml, an example tool with its handler and tests, a workflow calling it, .gitignore, a README and the JSON Schemas for editors')
+            [CompletionResult]::new('tool:create', 'tool:create', [CompletionResultType]::ParameterValue, 'Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP service, or a builtin) that validate, run and pass their own tests as generated')
+            [CompletionResult]::new('workflow:create', 'workflow:create', [CompletionResultType]::ParameterValue, 'Scaffold a workflow from a template, or as a chain of the project''s tools (`--steps`)')
             [CompletionResult]::new('tool:validate', 'tool:validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the project''s tools over MCP: Streamable HTTP (default) or stdio')
@@ -36,6 +39,65 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a file kind (what editors use for completion and hover)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'lynx;init' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Project name (default: the folder''s name). Its lowercase form is the example tool''s domain')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'What the example tool runs on')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: the plan as lines (`human`) or as a JSON object (`json`)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the plan as lines (`human`) or as a JSON object (`json`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist with other contents (only the files listed in the plan)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lynx;tool:create' {
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Tool id, `<domain>.<layer>.<name…>` like `finance.domain.health.read` (the MCP tool name)')
+            [CompletionResult]::new('--layer', '--layer', [CompletionResultType]::ParameterName, 'Layer (default: the id''s second segment; a different value is an error)')
+            [CompletionResult]::new('--risk', '--risk', [CompletionResultType]::ParameterName, 'Risk level; `high` adds an `approval:` block')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Domain (default: the id''s first segment; a different value is an error)')
+            [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'Human title (default: from the id, `health.read` → "Health read")')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the tool does, for the model that calls it')
+            [CompletionResult]::new('--handler', '--handler', [CompletionResultType]::ParameterName, 'How the tool runs')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Folder of the tool file, relative to the project root (default: `tools`)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, '`--handler http` only: the URL lynx POSTs calls to (default: http://127.0.0.1:8080/)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: the plan as lines (`human`) or as a JSON object (`json`)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the plan as lines (`human`) or as a JSON object (`json`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'The tool only reads: sets `annotations.readOnlyHint` (and `idempotentHint`)')
+            [CompletionResult]::new('--destructive', '--destructive', [CompletionResultType]::ParameterName, 'The tool destroys or overwrites data: sets `destructiveHint` and adds an `approval:` block')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist with other contents (only the files listed in the plan)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lynx;workflow:create' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Workflow name, also its MCP tool name: lowercase letters, digits, `_`, `.`, `-`')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'Start from a ready-made workflow; the tools it calls are added as builtin stubs unless the project has them')
+            [CompletionResult]::new('--steps', '--steps', [CompletionResultType]::ParameterName, 'Chain these tools of the project, in order; `with:` is filled from their `input_schema` (required properties become `{{ inputs.NAME }}`)')
+            [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the workflow does (default: from the template or the steps)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: the plan as lines (`human`) or as a JSON object (`json`)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the plan as lines (`human`) or as a JSON object (`json`)')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist with other contents (only the files listed in the plan)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'lynx;tool:validate' {
@@ -140,6 +202,9 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             break
         }
         'lynx;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a new project: lynx.toml, an example tool with its handler and tests, a workflow calling it, .gitignore, a README and the JSON Schemas for editors')
+            [CompletionResult]::new('tool:create', 'tool:create', [CompletionResultType]::ParameterValue, 'Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP service, or a builtin) that validate, run and pass their own tests as generated')
+            [CompletionResult]::new('workflow:create', 'workflow:create', [CompletionResultType]::ParameterValue, 'Scaffold a workflow from a template, or as a chain of the project''s tools (`--steps`)')
             [CompletionResult]::new('tool:validate', 'tool:validate', [CompletionResultType]::ParameterValue, 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the project''s tools over MCP: Streamable HTTP (default) or stdio')
             [CompletionResult]::new('tool:list', 'tool:list', [CompletionResultType]::ParameterValue, 'List the project''s tools as MCP clients see them')
@@ -148,6 +213,15 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a file kind (what editors use for completion and hover)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'lynx;help;init' {
+            break
+        }
+        'lynx;help;tool:create' {
+            break
+        }
+        'lynx;help;workflow:create' {
             break
         }
         'lynx;help;tool:validate' {

@@ -22,6 +22,9 @@ _lynx() {
             lynx,help)
                 cmd="lynx__subcmd__help"
                 ;;
+            lynx,init)
+                cmd="lynx__subcmd__init"
+                ;;
             lynx,schema)
                 cmd="lynx__subcmd__schema"
                 ;;
@@ -30,6 +33,9 @@ _lynx() {
                 ;;
             lynx,tool:call)
                 cmd="lynx__subcmd__tool:call"
+                ;;
+            lynx,tool:create)
+                cmd="lynx__subcmd__tool:create"
                 ;;
             lynx,tool:list)
                 cmd="lynx__subcmd__tool:list"
@@ -43,11 +49,17 @@ _lynx() {
             lynx,validate)
                 cmd="lynx__subcmd__tool:validate"
                 ;;
+            lynx,workflow:create)
+                cmd="lynx__subcmd__workflow:create"
+                ;;
             lynx__subcmd__help,completions)
                 cmd="lynx__subcmd__help__subcmd__completions"
                 ;;
             lynx__subcmd__help,help)
                 cmd="lynx__subcmd__help__subcmd__help"
+                ;;
+            lynx__subcmd__help,init)
+                cmd="lynx__subcmd__help__subcmd__init"
                 ;;
             lynx__subcmd__help,schema)
                 cmd="lynx__subcmd__help__subcmd__schema"
@@ -58,6 +70,9 @@ _lynx() {
             lynx__subcmd__help,tool:call)
                 cmd="lynx__subcmd__help__subcmd__tool:call"
                 ;;
+            lynx__subcmd__help,tool:create)
+                cmd="lynx__subcmd__help__subcmd__tool:create"
+                ;;
             lynx__subcmd__help,tool:list)
                 cmd="lynx__subcmd__help__subcmd__tool:list"
                 ;;
@@ -67,6 +82,9 @@ _lynx() {
             lynx__subcmd__help,tool:validate)
                 cmd="lynx__subcmd__help__subcmd__tool:validate"
                 ;;
+            lynx__subcmd__help,workflow:create)
+                cmd="lynx__subcmd__help__subcmd__workflow:create"
+                ;;
             *)
                 ;;
         esac
@@ -74,7 +92,7 @@ _lynx() {
 
     case "${cmd}" in
         lynx)
-            opts="-h -V --config --color --help --version tool:validate validate serve tool:list tool:call tool:test schema completions help"
+            opts="-h -V --config --color --help --version init tool:create workflow:create tool:validate validate serve tool:list tool:call tool:test schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,7 +136,7 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__help)
-            opts="tool:validate serve tool:list tool:call tool:test schema completions help"
+            opts="init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -146,6 +164,20 @@ _lynx() {
             return 0
             ;;
         lynx__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lynx__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -201,6 +233,20 @@ _lynx() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lynx__subcmd__help__subcmd__tool:create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lynx__subcmd__help__subcmd__tool:list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -236,6 +282,58 @@ _lynx() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lynx__subcmd__help__subcmd__workflow:create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lynx__subcmd__init)
+            opts="-f -h -V --name --template --dry-run --force --no-input --format --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -W "minimal python node" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -315,6 +413,72 @@ _lynx() {
                     return 0
                     ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lynx__subcmd__tool:create)
+            opts="-f -h -V --id --layer --risk --domain --title --description --handler --read-only --destructive --dir --url --dry-run --force --no-input --format --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layer)
+                    COMPREPLY=($(compgen -W "domain cluster cell" -- "${cur}"))
+                    return 0
+                    ;;
+                --risk)
+                    COMPREPLY=($(compgen -W "low medium high" -- "${cur}"))
+                    return 0
+                    ;;
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --title)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --handler)
+                    COMPREPLY=($(compgen -W "python python-worker node bash http builtin" -- "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -430,6 +594,52 @@ _lynx() {
                     ;;
                 --strict)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lynx__subcmd__workflow:create)
+            opts="-f -h -V --name --template --steps --description --dry-run --force --no-input --format --config --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -W "ci-cd backup security-audit incident-response perf-investigation content-deployment approval-chain fan-out" -- "${cur}"))
+                    return 0
+                    ;;
+                --steps)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
                     return 0
                     ;;
                 --config)

@@ -24,6 +24,9 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand init 'Create a new project: lynx.toml, an example tool with its handler and tests, a workflow calling it, .gitignore, a README and the JSON Schemas for editors'
+            cand tool:create 'Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP service, or a builtin) that validate, run and pass their own tests as generated'
+            cand workflow:create 'Scaffold a workflow from a template, or as a chain of the project''s tools (`--steps`)'
             cand tool:validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
             cand validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
             cand serve 'Serve the project''s tools over MCP: Streamable HTTP (default) or stdio'
@@ -33,6 +36,62 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand schema 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lynx;init'= {
+            cand --name 'Project name (default: the folder''s name). Its lowercase form is the example tool''s domain'
+            cand --template 'What the example tool runs on'
+            cand -f 'Output format: the plan as lines (`human`) or as a JSON object (`json`)'
+            cand --format 'Output format: the plan as lines (`human`) or as a JSON object (`json`)'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand --dry-run 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing'
+            cand --force 'Overwrite files that exist with other contents (only the files listed in the plan)'
+            cand --no-input 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;tool:create'= {
+            cand --id 'Tool id, `<domain>.<layer>.<name…>` like `finance.domain.health.read` (the MCP tool name)'
+            cand --layer 'Layer (default: the id''s second segment; a different value is an error)'
+            cand --risk 'Risk level; `high` adds an `approval:` block'
+            cand --domain 'Domain (default: the id''s first segment; a different value is an error)'
+            cand --title 'Human title (default: from the id, `health.read` → "Health read")'
+            cand --description 'What the tool does, for the model that calls it'
+            cand --handler 'How the tool runs'
+            cand --dir 'Folder of the tool file, relative to the project root (default: `tools`)'
+            cand --url '`--handler http` only: the URL lynx POSTs calls to (default: http://127.0.0.1:8080/)'
+            cand -f 'Output format: the plan as lines (`human`) or as a JSON object (`json`)'
+            cand --format 'Output format: the plan as lines (`human`) or as a JSON object (`json`)'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand --read-only 'The tool only reads: sets `annotations.readOnlyHint` (and `idempotentHint`)'
+            cand --destructive 'The tool destroys or overwrites data: sets `destructiveHint` and adds an `approval:` block'
+            cand --dry-run 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing'
+            cand --force 'Overwrite files that exist with other contents (only the files listed in the plan)'
+            cand --no-input 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lynx;workflow:create'= {
+            cand --name 'Workflow name, also its MCP tool name: lowercase letters, digits, `_`, `.`, `-`'
+            cand --template 'Start from a ready-made workflow; the tools it calls are added as builtin stubs unless the project has them'
+            cand --steps 'Chain these tools of the project, in order; `with:` is filled from their `input_schema` (required properties become `{{ inputs.NAME }}`)'
+            cand --description 'What the workflow does (default: from the template or the steps)'
+            cand -f 'Output format: the plan as lines (`human`) or as a JSON object (`json`)'
+            cand --format 'Output format: the plan as lines (`human`) or as a JSON object (`json`)'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand --dry-run 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing'
+            cand --force 'Overwrite files that exist with other contents (only the files listed in the plan)'
+            cand --no-input 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'lynx;tool:validate'= {
             cand --path 'Another way to name a path to check (repeatable)'
@@ -128,6 +187,9 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand --version 'Print version'
         }
         &'lynx;help'= {
+            cand init 'Create a new project: lynx.toml, an example tool with its handler and tests, a workflow calling it, .gitignore, a README and the JSON Schemas for editors'
+            cand tool:create 'Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP service, or a builtin) that validate, run and pass their own tests as generated'
+            cand workflow:create 'Scaffold a workflow from a template, or as a chain of the project''s tools (`--steps`)'
             cand tool:validate 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
             cand serve 'Serve the project''s tools over MCP: Streamable HTTP (default) or stdio'
             cand tool:list 'List the project''s tools as MCP clients see them'
@@ -136,6 +198,12 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand schema 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'lynx;help;init'= {
+        }
+        &'lynx;help;tool:create'= {
+        }
+        &'lynx;help;workflow:create'= {
         }
         &'lynx;help;tool:validate'= {
         }

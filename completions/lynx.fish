@@ -30,6 +30,9 @@ always\t''
 never\t''"
 complete -c lynx -n "__fish_lynx_needs_command" -s h -l help -d 'Print help'
 complete -c lynx -n "__fish_lynx_needs_command" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "init" -d 'Create a new project: lynx.toml, an example tool with its handler and tests, a workflow calling it, .gitignore, a README and the JSON Schemas for editors'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:create" -d 'Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP service, or a builtin) that validate, run and pass their own tests as generated'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "workflow:create" -d 'Scaffold a workflow from a template, or as a chain of the project\'s tools (`--steps`)'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "serve" -d 'Serve the project\'s tools over MCP: Streamable HTTP (default) or stdio'
@@ -39,6 +42,74 @@ complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:test" -d 'Run the `t
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lynx -n "__fish_lynx_using_subcommand init" -l name -d 'Project name (default: the folder\'s name). Its lowercase form is the example tool\'s domain' -r
+complete -c lynx -n "__fish_lynx_using_subcommand init" -l template -d 'What the example tool runs on' -r -f -a "minimal\t'A builtin `echo` tool: runs with nothing but lynx installed'
+python\t'A Python `exec` handler (standard library only)'
+node\t'A Node.js `exec` handler (no npm packages)'"
+complete -c lynx -n "__fish_lynx_using_subcommand init" -s f -l format -d 'Output format: the plan as lines (`human`) or as a JSON object (`json`)' -r -f -a "human\t''
+json\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand init" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand init" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand init" -l dry-run -d 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing'
+complete -c lynx -n "__fish_lynx_using_subcommand init" -l force -d 'Overwrite files that exist with other contents (only the files listed in the plan)'
+complete -c lynx -n "__fish_lynx_using_subcommand init" -l no-input -d 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)'
+complete -c lynx -n "__fish_lynx_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lynx -n "__fish_lynx_using_subcommand init" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l id -d 'Tool id, `<domain>.<layer>.<name…>` like `finance.domain.health.read` (the MCP tool name)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l layer -d 'Layer (default: the id\'s second segment; a different value is an error)' -r -f -a "domain\t''
+cluster\t''
+cell\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l risk -d 'Risk level; `high` adds an `approval:` block' -r -f -a "low\t''
+medium\t''
+high\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l domain -d 'Domain (default: the id\'s first segment; a different value is an error)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l title -d 'Human title (default: from the id, `health.read` → "Health read")' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l description -d 'What the tool does, for the model that calls it' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l handler -d 'How the tool runs' -r -f -a "python\t'`exec`: a Python script run once per call (stdlib only)'
+python-worker\t'`worker`: a long-lived Python process answering JSON lines (stdlib only)'
+node\t'`exec`: a Node.js script run once per call (no npm packages)'
+bash\t'`exec`: a bash script run once per call (uses `jq` when installed)'
+http\t'`http`: lynx POSTs each call to a URL; a stdlib Python service is generated beside it'
+builtin\t'`builtin` echo: needs no runtime; a placeholder to replace'"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l dir -d 'Folder of the tool file, relative to the project root (default: `tools`)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l url -d '`--handler http` only: the URL lynx POSTs calls to (default: http://127.0.0.1:8080/)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -s f -l format -d 'Output format: the plan as lines (`human`) or as a JSON object (`json`)' -r -f -a "human\t''
+json\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l read-only -d 'The tool only reads: sets `annotations.readOnlyHint` (and `idempotentHint`)'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l destructive -d 'The tool destroys or overwrites data: sets `destructiveHint` and adds an `approval:` block'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l dry-run -d 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l force -d 'Overwrite files that exist with other contents (only the files listed in the plan)'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l no-input -d 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l name -d 'Workflow name, also its MCP tool name: lowercase letters, digits, `_`, `.`, `-`' -r
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l template -d 'Start from a ready-made workflow; the tools it calls are added as builtin stubs unless the project has them' -r -f -a "ci-cd\t'Build, test, then deploy when the tests pass'
+backup\t'Snapshot a database, upload the snapshot, verify the copy'
+security-audit\t'Scan dependencies and secrets in parallel, then compile a report'
+incident-response\t'Diagnose a service, restart it for severe incidents (approved), post a status update'
+perf-investigation\t'Query metrics and traces in parallel, then analyse the bottleneck'
+content-deployment\t'Build a site, publish it to the CDN, purge the CDN cache'
+approval-chain\t'A reviewer, then a manager approve a request before it is carried out'
+fan-out\t'One call per item of a list in parallel (`for_each`), then collect the results'"
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l steps -d 'Chain these tools of the project, in order; `with:` is filled from their `input_schema` (required properties become `{{ inputs.NAME }}`)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l description -d 'What the workflow does (default: from the template or the steps)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -s f -l format -d 'Output format: the plan as lines (`human`) or as a JSON object (`json`)' -r -f -a "human\t''
+json\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l dry-run -d 'Print the plan (each path: create, skip, overwrite or conflict) and write nothing'
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l force -d 'Overwrite files that exist with other contents (only the files listed in the plan)'
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -l no-input -d 'Never prompt: a missing value is an error naming its flag (also without a terminal, or when `CI` is set)'
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lynx -n "__fish_lynx_using_subcommand workflow:create" -s V -l version -d 'Print version'
 complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l path -d 'Another way to name a path to check (repeatable)' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l kind -d 'Treat every given file as this kind instead of guessing from its name and place' -r -f -a "tool\t''
 workflow\t''
@@ -129,11 +200,14 @@ always\t''
 never\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c lynx -n "__fish_lynx_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "serve" -d 'Serve the project\'s tools over MCP: Streamable HTTP (default) or stdio'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:list" -d 'List the project\'s tools as MCP clients see them'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:call" -d 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:test" -d 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "init" -d 'Create a new project: lynx.toml, an example tool with its handler and tests, a workflow calling it, .gitignore, a README and the JSON Schemas for editors'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:create" -d 'Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP service, or a builtin) that validate, run and pass their own tests as generated'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "workflow:create" -d 'Scaffold a workflow from a template, or as a chain of the project\'s tools (`--steps`)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "serve" -d 'Serve the project\'s tools over MCP: Streamable HTTP (default) or stdio'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:list" -d 'List the project\'s tools as MCP clients see them'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:call" -d 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:test" -d 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

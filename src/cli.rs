@@ -3,7 +3,11 @@
 
 use crate::lint::render::Format;
 use crate::project::FileKind;
+use crate::scaffold::init::InitTemplate;
+use crate::scaffold::tool::{HandlerLang, LayerArg, RiskArg};
+use crate::scaffold::workflow::WorkflowTemplate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::ArgValueCompleter;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -36,6 +40,19 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new project: lynx.toml, an example tool with its handler and tests, a workflow
+    /// calling it, .gitignore, a README and the JSON Schemas for editors.
+    Init(InitArgs),
+
+    /// Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP
+    /// service, or a builtin) that validate, run and pass their own tests as generated.
+    #[command(name = "tool:create")]
+    ToolCreate(ToolCreateArgs),
+
+    /// Scaffold a workflow from a template, or as a chain of the project's tools (`--steps`).
+    #[command(name = "workflow:create")]
+    WorkflowCreate(WorkflowCreateArgs),
+
     /// Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact
     /// line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line.
     #[command(name = "tool:validate", visible_alias = "validate")]
@@ -128,7 +145,7 @@ pub struct ToolListArgs {
 #[derive(Debug, Args)]
 pub struct ToolCallArgs {
     /// The tool's id (its MCP name).
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = ArgValueCompleter::new(crate::commands::completions::tool_ids))]
     pub id: String,
 
     /// Arguments as a JSON object, or `@FILE` to read them from a file (`@-` for stdin).
@@ -164,7 +181,7 @@ pub enum TestFormat {
 #[derive(Debug, Args)]
 pub struct ToolTestArgs {
     /// Only these tools (default: every tool with `tests:`).
-    #[arg(value_name = "IDS")]
+    #[arg(value_name = "IDS", add = ArgValueCompleter::new(crate::commands::completions::tool_ids))]
     pub ids: Vec<String>,
 
     /// Output format.
@@ -199,4 +216,119 @@ pub struct ServeArgs {
     /// suite calls.
     #[arg(long)]
     pub conformance_fixtures: bool,
+}
+
+/// Flags every scaffolding command takes.
+#[derive(Debug, Args)]
+pub struct ScaffoldFlags {
+    /// Print the plan (each path: create, skip, overwrite or conflict) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Overwrite files that exist with other contents (only the files listed in the plan).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Never prompt: a missing value is an error naming its flag (also without a terminal, or
+    /// when `CI` is set).
+    #[arg(long)]
+    pub no_input: bool,
+
+    /// Output format: the plan as lines (`human`) or as a JSON object (`json`).
+    #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = DataFormat::Human)]
+    pub format: DataFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the project (created if missing; default: the working directory). Must be
+    /// empty unless `--force`.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Project name (default: the folder's name). Its lowercase form is the example tool's
+    /// domain.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// What the example tool runs on.
+    #[arg(long, value_enum)]
+    pub template: Option<InitTemplate>,
+
+    #[command(flatten)]
+    pub scaffold: ScaffoldFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct ToolCreateArgs {
+    /// Tool id, `<domain>.<layer>.<name…>` like `finance.domain.health.read` (the MCP tool name).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Layer (default: the id's second segment; a different value is an error).
+    #[arg(long, value_enum)]
+    pub layer: Option<LayerArg>,
+
+    /// Risk level; `high` adds an `approval:` block.
+    #[arg(long, value_enum)]
+    pub risk: Option<RiskArg>,
+
+    /// Domain (default: the id's first segment; a different value is an error).
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<String>,
+
+    /// Human title (default: from the id, `health.read` → "Health read").
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+
+    /// What the tool does, for the model that calls it.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    /// How the tool runs.
+    #[arg(long, value_enum)]
+    pub handler: Option<HandlerLang>,
+
+    /// The tool only reads: sets `annotations.readOnlyHint` (and `idempotentHint`).
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// The tool destroys or overwrites data: sets `destructiveHint` and adds an `approval:` block.
+    #[arg(long, conflicts_with = "read_only")]
+    pub destructive: bool,
+
+    /// Folder of the tool file, relative to the project root (default: `tools`).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<String>,
+
+    /// `--handler http` only: the URL lynx POSTs calls to (default: http://127.0.0.1:8080/).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    #[command(flatten)]
+    pub scaffold: ScaffoldFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkflowCreateArgs {
+    /// Workflow name, also its MCP tool name: lowercase letters, digits, `_`, `.`, `-`.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Start from a ready-made workflow; the tools it calls are added as builtin stubs unless
+    /// the project has them.
+    #[arg(long, value_enum, conflicts_with = "steps")]
+    pub template: Option<WorkflowTemplate>,
+
+    /// Chain these tools of the project, in order; `with:` is filled from their `input_schema`
+    /// (required properties become `{{ inputs.NAME }}`).
+    #[arg(long, value_name = "ID,…", value_delimiter = ',', add = ArgValueCompleter::new(crate::commands::completions::tool_id_list))]
+    pub steps: Vec<String>,
+
+    /// What the workflow does (default: from the template or the steps).
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+
+    #[command(flatten)]
+    pub scaffold: ScaffoldFlags,
 }

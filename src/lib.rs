@@ -9,3 +9,4 @@ pub mod exit;
 pub mod lint;
 pub mod project;
 pub mod runtime;
+pub mod scaffold;

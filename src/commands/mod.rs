@@ -1,13 +1,17 @@
 //! One file per subcommand: resolve settings, call the library, print. The only code that
 //! touches the terminal.
 
-mod completions;
+pub mod completions;
+mod init;
+mod scaffolding;
 mod schema;
 mod serve;
 mod tool_call;
+mod tool_create;
 mod tool_list;
 mod tool_test;
 mod tool_validate;
+mod workflow_create;
 
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::exit::{self, Outcome};
@@ -17,6 +21,9 @@ use std::process::ExitCode;
 
 /// Parses the command line, runs the command and maps the result to an exit code.
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash lynx …` answers a shell's completion request (tool ids from the project)
+    // and exits; without `COMPLETE` this returns at once.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     let cli = Cli::parse();
     let result = run(cli);
     if let Err(e) = &result
@@ -30,6 +37,11 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let color = color_enabled(cli.color, std::io::stdout().is_terminal());
     match cli.command {
+        Command::Init(args) => init::run(&args, prompt_color(cli.color)),
+        Command::ToolCreate(args) => tool_create::run(&args, cli.config, prompt_color(cli.color)),
+        Command::WorkflowCreate(args) => {
+            workflow_create::run(&args, cli.config, prompt_color(cli.color))
+        }
         Command::ToolValidate(args) => tool_validate::run(args, cli.config, color),
         Command::Serve(args) => serve::run(&args, cli.config),
         Command::ToolList(args) => tool_list::run(&args, cli.config),
@@ -38,6 +50,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
     }
+}
+
+/// Whether prompts (on stderr) may use colour.
+fn prompt_color(choice: ColorChoice) -> bool {
+    color_enabled(choice, std::io::stderr().is_terminal())
 }
 
 /// `auto` colours a terminal unless `NO_COLOR` is set (https://no-color.org).

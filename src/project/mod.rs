@@ -137,7 +137,7 @@ fn display_path(cwd: &Path, path: &Path) -> String {
     }
 }
 
-fn glob_set(patterns: &[String]) -> GlobSet {
+pub fn glob_set(patterns: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
         // Invalid globs are reported by the schema/config rules; skip them here.
@@ -195,6 +195,41 @@ fn discover(root: &Path, tools: &GlobSet, workflows: &GlobSet) -> Vec<(PathBuf, 
         .into_iter()
         .filter_map(|p| kind(&p).map(|k| (p, k)))
         .collect()
+}
+
+/// The tool ids of the project around `start`, found fast for shell completion: the project's
+/// tool files are scanned for `id:` lines (see [`scan`]) instead of parsed. Best effort: an
+/// unreadable file or config just contributes nothing.
+pub fn quick_tool_ids(start: &Path) -> Vec<String> {
+    let Some(config) = find_config(start) else {
+        return Vec::new();
+    };
+    let root = config.parent().unwrap_or(Path::new("."));
+    let tools = std::fs::read_to_string(&config)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| {
+            t.get("project")?
+                .get("tools")?
+                .clone()
+                .try_into::<Vec<String>>()
+                .ok()
+        })
+        .unwrap_or_else(|| model::ProjectSection::default().tools);
+    let mut ids: Vec<String> = discover(root, &glob_set(&tools), &GlobSet::empty())
+        .into_iter()
+        .filter_map(|(path, _)| std::fs::read_to_string(path).ok())
+        .flat_map(|text| {
+            scan::names(&text)
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|id| id.split('.').count() >= 3)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// Guesses what a file describes from its name and place.

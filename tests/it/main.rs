@@ -5,6 +5,7 @@ mod conformance;
 mod hostile;
 mod rule_fixtures;
 mod runtime;
+mod scaffold;
 mod schema_agreement;
 mod serve;
 mod support;

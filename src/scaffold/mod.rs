@@ -1,0 +1,107 @@
+//! Scaffolding: `lynx init`, `tool:create` and `workflow:create` build a [`plan::Plan`] — the
+//! files to write, rendered from the embedded minijinja [`templates`] — and then apply it.
+//!
+//! Invariant: pure apart from reading and writing the planned files. No async, no network, no
+//! terminal: prompting and printing live in `commands/`. Everything generated passes
+//! `lynx tool:validate` with no findings (`tests/it/scaffold.rs` checks each template).
+
+pub mod init;
+pub mod names;
+pub mod plan;
+pub mod templates;
+pub mod tool;
+pub mod workflow;
+
+use std::fmt;
+
+/// A value the user gave (or left out) that cannot be used; names the flag it came from.
+#[derive(Debug)]
+pub struct SpecError {
+    pub flag: &'static str,
+    pub message: String,
+}
+
+impl SpecError {
+    pub fn new(flag: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            flag,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.flag.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "`{}`: {}", self.flag, self.message)
+        }
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+impl From<plan::PlanError> for SpecError {
+    fn from(e: plan::PlanError) -> Self {
+        SpecError::new("", e.to_string())
+    }
+}
+
+impl From<templates::RenderError> for SpecError {
+    fn from(e: templates::RenderError) -> Self {
+        // A template bug, not the user's: say so plainly.
+        SpecError::new("", format!("{e} (a bug in lynx; please report it)"))
+    }
+}
+
+/// Where a generated file's `$schema` line points: the project's own copy under `schemas/`
+/// (written by `lynx init`) as a relative path when `local`, else the schema's `$id` URL.
+pub fn schema_ref(kind: &str, file: &str, local: bool) -> String {
+    if local {
+        let depth = file.matches('/').count();
+        format!("{}schemas/{kind}.schema.json", "../".repeat(depth))
+    } else {
+        format!("https://lynx.dev/schemas/{kind}.schema.json")
+    }
+}
+
+/// Whether the project under `root` keeps its own schema copies (`schemas/tool.schema.json`).
+pub fn has_local_schemas(root: &std::path::Path) -> bool {
+    root.join("schemas/tool.schema.json").is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_refs_are_relative_to_the_file() {
+        assert_eq!(
+            schema_ref("tool", "tools/x.yaml", true),
+            "../schemas/tool.schema.json"
+        );
+        assert_eq!(
+            schema_ref("tool", "tools/finance/x.yaml", true),
+            "../../schemas/tool.schema.json"
+        );
+        assert_eq!(
+            schema_ref("config", "lynx.toml", true),
+            "schemas/config.schema.json"
+        );
+        assert_eq!(
+            schema_ref("workflow", "workflows/x.yaml", false),
+            "https://lynx.dev/schemas/workflow.schema.json"
+        );
+        for (kind, text) in [
+            ("tool", crate::lint::schema::TOOL),
+            ("workflow", crate::lint::schema::WORKFLOW),
+            ("config", crate::lint::schema::CONFIG),
+        ] {
+            assert!(
+                text.contains(&schema_ref(kind, "x", false)),
+                "the URL is the schema's $id"
+            );
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Turning ids and names into file names, titles and step ids, and checking names the user
+//! typed. Pure functions.
+
+/// A file name stem for an id or name: lowercase `a-z`, `0-9` and `_` only
+/// (`finance.domain.health.read` → `finance_domain_health_read`). Never empty, never a path.
+pub fn file_stem(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_owned();
+    if out.is_empty() { "tool".into() } else { out }
+}
+
+/// An id segment for a project name: `My Project-2` → `my_project_2` (starts with a letter).
+pub fn segment(name: &str) -> String {
+    let stem = file_stem(name);
+    if stem.starts_with(|c: char| c.is_ascii_lowercase()) {
+        stem
+    } else {
+        format!("p_{stem}")
+    }
+}
+
+/// A title from an id's name segments: `finance.domain.health.read` → `Health read`.
+pub fn title_from_id(id: &str) -> String {
+    let words: Vec<String> = id
+        .split('.')
+        .skip(2)
+        .flat_map(|s| s.split('_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let text = if words.is_empty() {
+        id.to_owned()
+    } else {
+        words.join(" ")
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+/// A step id for a tool: its name segments joined by `_` (`finance.domain.health.read` →
+/// `health_read`), valid for the workflow schema's `^[a-z][a-z0-9_]*$`.
+pub fn step_id(tool: &str) -> String {
+    let rest: Vec<&str> = tool.split('.').skip(2).collect();
+    let base = if rest.is_empty() {
+        tool.to_owned()
+    } else {
+        rest.join("_")
+    };
+    segment(&base)
+}
+
+/// Why a workflow name is not allowed (the schema's `^[a-z][a-z0-9_.-]*$`), or `None`.
+pub fn workflow_name_problem(name: &str) -> Option<String> {
+    let first = name.chars().next();
+    if !first.is_some_and(|c| c.is_ascii_lowercase()) {
+        return Some("must start with a lowercase letter".into());
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-')))
+    {
+        return Some(format!(
+            "has `{bad}`; use lowercase letters, digits, `_`, `.` and `-`"
+        ));
+    }
+    if name.len() > 128 {
+        return Some("is longer than 128 characters (MCP's limit on tool names)".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_become_safe_file_names() {
+        assert_eq!(
+            file_stem("finance.domain.health.read"),
+            "finance_domain_health_read"
+        );
+        assert_eq!(file_stem("../../etc/passwd"), "etc_passwd");
+        assert_eq!(file_stem("a/b\\c"), "a_b_c");
+        assert_eq!(file_stem("..."), "tool");
+        assert_eq!(segment("My Project-2"), "my_project_2");
+        assert_eq!(segment("2fast"), "p_2fast");
+    }
+
+    #[test]
+    fn titles_and_step_ids_come_from_the_name_segments() {
+        assert_eq!(title_from_id("finance.domain.health.read"), "Health read");
+        assert_eq!(title_from_id("a.cell.payment_approve"), "Payment approve");
+        assert_eq!(step_id("finance.domain.health.read"), "health_read");
+        assert_eq!(step_id("x.cell.9lives"), "p_9lives");
+    }
+
+    #[test]
+    fn workflow_names_follow_the_schema() {
+        assert_eq!(workflow_name_problem("payment_processing"), None);
+        assert_eq!(workflow_name_problem("a.b-c"), None);
+        assert!(workflow_name_problem("Payment").is_some());
+        assert!(workflow_name_problem("a/b").unwrap().contains("`/`"));
+        assert!(workflow_name_problem("").is_some());
+    }
+}

@@ -1,0 +1,681 @@
+//! `workflow:create`: a workflow from one of the [`WorkflowTemplate`]s (with builtin-echo stub
+//! tools for the steps the project does not have yet), or a chain of the project's own tools
+//! (`--steps`) whose `with:` is filled from their `input_schema`.
+
+use super::plan::Plan;
+use super::templates::render;
+use super::tool::{ObjectSchema, Property, TestCase, ToolDoc};
+use super::{SpecError, names, schema_ref};
+use serde::Serialize;
+use serde_json::{Map, Value as Json, json};
+use std::collections::BTreeMap;
+
+/// Ready-made workflows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkflowTemplate {
+    /// Build, test, then deploy when the tests pass.
+    CiCd,
+    /// Snapshot a database, upload the snapshot, verify the copy.
+    Backup,
+    /// Scan dependencies and secrets in parallel, then compile a report.
+    SecurityAudit,
+    /// Diagnose a service, restart it for severe incidents (approved), post a status update.
+    IncidentResponse,
+    /// Query metrics and traces in parallel, then analyse the bottleneck.
+    PerfInvestigation,
+    /// Build a site, publish it to the CDN, purge the CDN cache.
+    ContentDeployment,
+    /// A reviewer, then a manager approve a request before it is carried out.
+    ApprovalChain,
+    /// One call per item of a list in parallel (`for_each`), then collect the results.
+    FanOut,
+}
+
+impl WorkflowTemplate {
+    pub const ALL: [WorkflowTemplate; 8] = [
+        WorkflowTemplate::CiCd,
+        WorkflowTemplate::Backup,
+        WorkflowTemplate::SecurityAudit,
+        WorkflowTemplate::IncidentResponse,
+        WorkflowTemplate::PerfInvestigation,
+        WorkflowTemplate::ContentDeployment,
+        WorkflowTemplate::ApprovalChain,
+        WorkflowTemplate::FanOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkflowTemplate::CiCd => "ci-cd",
+            WorkflowTemplate::Backup => "backup",
+            WorkflowTemplate::SecurityAudit => "security-audit",
+            WorkflowTemplate::IncidentResponse => "incident-response",
+            WorkflowTemplate::PerfInvestigation => "perf-investigation",
+            WorkflowTemplate::ContentDeployment => "content-deployment",
+            WorkflowTemplate::ApprovalChain => "approval-chain",
+            WorkflowTemplate::FanOut => "fan-out",
+        }
+    }
+
+    /// The description a workflow gets when `--description` is not given.
+    pub fn description(self) -> &'static str {
+        match self {
+            WorkflowTemplate::CiCd => "Builds and tests a revision, then deploys it.",
+            WorkflowTemplate::Backup => "Backs up a database and verifies the copy.",
+            WorkflowTemplate::SecurityAudit => {
+                "Scans dependencies and secrets, then compiles an audit report."
+            }
+            WorkflowTemplate::IncidentResponse => {
+                "Diagnoses an incident, restarts the service when severe, posts a status update."
+            }
+            WorkflowTemplate::PerfInvestigation => {
+                "Gathers metrics and traces of a slow service and finds the bottleneck."
+            }
+            WorkflowTemplate::ContentDeployment => {
+                "Builds content, publishes it to the CDN and purges the CDN cache."
+            }
+            WorkflowTemplate::ApprovalChain => {
+                "Gets a request approved by a reviewer and a manager, then carries it out."
+            }
+            WorkflowTemplate::FanOut => {
+                "Sends a message to every target in parallel and collects the results."
+            }
+        }
+    }
+
+    /// The tools the template's steps call.
+    pub fn tools(self) -> &'static [Stub] {
+        match self {
+            WorkflowTemplate::CiCd => CICD,
+            WorkflowTemplate::Backup => BACKUP,
+            WorkflowTemplate::SecurityAudit => SECURITY,
+            WorkflowTemplate::IncidentResponse => INCIDENT,
+            WorkflowTemplate::PerfInvestigation => PERF,
+            WorkflowTemplate::ContentDeployment => CONTENT,
+            WorkflowTemplate::ApprovalChain => APPROVAL,
+            WorkflowTemplate::FanOut => FANOUT,
+        }
+    }
+}
+
+/// How a stub tool behaves (its annotations and risk).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nature {
+    /// Reads only: `readOnlyHint`, idempotent, low risk.
+    Read,
+    /// Changes something; repeatable without harm (idempotent), medium risk.
+    Change,
+    /// High risk: gets an `approval:` block.
+    Approve,
+}
+
+/// A tool a template calls, generated as a builtin-echo stub when the project lacks it.
+#[derive(Debug)]
+pub struct Stub {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub nature: Nature,
+    /// `(name, JSON schema, sample value)`; every property is required.
+    pub props: &'static [(&'static str, &'static str, &'static str)],
+}
+
+const S: &str = r#"{"type": "string"}"#;
+const O: &str = r#"{"type": "object"}"#;
+
+static CICD: &[Stub] = &[
+    Stub {
+        id: "cicd.cell.build.run",
+        title: "Build",
+        description: "Builds a revision of a repository.",
+        nature: Nature::Change,
+        props: &[("repository", S, r#""web""#), ("ref", S, r#""main""#)],
+    },
+    Stub {
+        id: "cicd.cell.test.run",
+        title: "Test",
+        description: "Runs the test suite against a build artifact.",
+        nature: Nature::Change,
+        props: &[("artifact", S, r#""main""#)],
+    },
+    Stub {
+        id: "cicd.cell.deploy.run",
+        title: "Deploy",
+        description: "Deploys a build artifact to an environment.",
+        nature: Nature::Approve,
+        props: &[
+            ("artifact", S, r#""main""#),
+            (
+                "environment",
+                r#"{"type": "string", "enum": ["staging", "production"]}"#,
+                r#""staging""#,
+            ),
+        ],
+    },
+];
+static BACKUP: &[Stub] = &[
+    Stub {
+        id: "backup.cell.snapshot.create",
+        title: "Create snapshot",
+        description: "Takes a consistent snapshot of a database.",
+        nature: Nature::Change,
+        props: &[("database", S, r#""orders""#)],
+    },
+    Stub {
+        id: "backup.cell.snapshot.upload",
+        title: "Upload snapshot",
+        description: "Uploads a snapshot to a storage bucket.",
+        nature: Nature::Change,
+        props: &[
+            ("snapshot", S, r#""orders""#),
+            ("bucket", S, r#""backups""#),
+        ],
+    },
+    Stub {
+        id: "backup.domain.snapshot.verify",
+        title: "Verify snapshot",
+        description: "Checks that a stored snapshot restores.",
+        nature: Nature::Read,
+        props: &[
+            ("snapshot", S, r#""orders""#),
+            ("bucket", S, r#""backups""#),
+        ],
+    },
+];
+static SECURITY: &[Stub] = &[
+    Stub {
+        id: "security.domain.dependencies.scan",
+        title: "Scan dependencies",
+        description: "Lists dependencies with known vulnerabilities.",
+        nature: Nature::Read,
+        props: &[("target", S, r#""web""#)],
+    },
+    Stub {
+        id: "security.domain.secrets.scan",
+        title: "Scan for secrets",
+        description: "Finds credentials committed by mistake.",
+        nature: Nature::Read,
+        props: &[("target", S, r#""web""#)],
+    },
+    Stub {
+        id: "security.domain.report.compile",
+        title: "Compile report",
+        description: "Compiles scan results into one audit report.",
+        nature: Nature::Read,
+        props: &[
+            ("target", S, r#""web""#),
+            ("dependencies", O, "{}"),
+            ("secrets", O, "{}"),
+        ],
+    },
+];
+static INCIDENT: &[Stub] = &[
+    Stub {
+        id: "incident.domain.service.diagnose",
+        title: "Diagnose service",
+        description: "Collects the health, recent errors and changes of a service.",
+        nature: Nature::Read,
+        props: &[("service", S, r#""checkout""#)],
+    },
+    Stub {
+        id: "incident.cell.service.restart",
+        title: "Restart service",
+        description: "Restarts every instance of a service.",
+        nature: Nature::Approve,
+        props: &[("service", S, r#""checkout""#)],
+    },
+    Stub {
+        id: "incident.cell.status.notify",
+        title: "Post status update",
+        description: "Posts an incident status update.",
+        nature: Nature::Change,
+        props: &[
+            ("service", S, r#""checkout""#),
+            ("summary", S, r#""high incident on checkout""#),
+        ],
+    },
+];
+static PERF: &[Stub] = &[
+    Stub {
+        id: "perf.domain.metrics.query",
+        title: "Query metrics",
+        description: "Reads latency and error metrics of a service.",
+        nature: Nature::Read,
+        props: &[("service", S, r#""checkout""#), ("window", S, r#""1h""#)],
+    },
+    Stub {
+        id: "perf.domain.traces.query",
+        title: "Query traces",
+        description: "Reads the slowest traces of a service.",
+        nature: Nature::Read,
+        props: &[("service", S, r#""checkout""#), ("window", S, r#""1h""#)],
+    },
+    Stub {
+        id: "perf.domain.bottleneck.analyse",
+        title: "Analyse bottleneck",
+        description: "Finds the likely bottleneck from metrics and traces.",
+        nature: Nature::Read,
+        props: &[
+            ("service", S, r#""checkout""#),
+            ("metrics", O, "{}"),
+            ("traces", O, "{}"),
+        ],
+    },
+];
+static CONTENT: &[Stub] = &[
+    Stub {
+        id: "content.cell.site.build",
+        title: "Build site",
+        description: "Builds static content from its source.",
+        nature: Nature::Change,
+        props: &[("source", S, r#""docs""#)],
+    },
+    Stub {
+        id: "content.cell.cdn.publish",
+        title: "Publish to CDN",
+        description: "Publishes a built site to the CDN.",
+        nature: Nature::Change,
+        props: &[
+            ("artifact", S, r#""docs""#),
+            ("site", S, r#""docs.example.com""#),
+        ],
+    },
+    Stub {
+        id: "content.cell.cdn.purge",
+        title: "Purge CDN cache",
+        description: "Purges the CDN cache of a site.",
+        nature: Nature::Change,
+        props: &[("site", S, r#""docs.example.com""#)],
+    },
+];
+static APPROVAL: &[Stub] = &[
+    Stub {
+        id: "approval.cell.request.review",
+        title: "Review request",
+        description: "A reviewer checks a request.",
+        nature: Nature::Approve,
+        props: &[
+            ("request_id", S, r#""R-1""#),
+            (
+                "amount_usd",
+                r#"{"type": "number", "exclusiveMinimum": 0}"#,
+                "120.5",
+            ),
+        ],
+    },
+    Stub {
+        id: "approval.cell.request.approve",
+        title: "Approve request",
+        description: "A manager approves a reviewed request.",
+        nature: Nature::Approve,
+        props: &[("request_id", S, r#""R-1""#)],
+    },
+    Stub {
+        id: "approval.cell.request.execute",
+        title: "Carry out request",
+        description: "Carries out an approved request.",
+        nature: Nature::Change,
+        props: &[("request_id", S, r#""R-1""#)],
+    },
+];
+static FANOUT: &[Stub] = &[
+    Stub {
+        id: "fanout.cell.message.send",
+        title: "Send message",
+        description: "Sends a message to one target.",
+        nature: Nature::Change,
+        props: &[("target", S, r#""alice""#), ("message", S, r#""hello""#)],
+    },
+    Stub {
+        id: "fanout.domain.results.collect",
+        title: "Collect results",
+        description: "Summarises the results of a fan-out.",
+        nature: Nature::Read,
+        props: &[("results", r#"{"type": "array"}"#, "[]")],
+    },
+];
+
+/// A tool of the project that `--steps` names: its id and `input_schema`.
+#[derive(Clone, Debug)]
+pub struct StepTool {
+    pub id: String,
+    pub input_schema: Option<Map<String, Json>>,
+}
+
+/// Where the steps come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    Template(WorkflowTemplate),
+    Steps(Vec<StepTool>),
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkflowSpec {
+    pub name: String,
+    pub description: Option<String>,
+    pub source: Source,
+}
+
+impl WorkflowSpec {
+    pub fn path(&self) -> String {
+        format!("workflows/{}.yaml", names::file_stem(&self.name))
+    }
+}
+
+/// The stub tool file of a template step, as `tool.yaml` renders it.
+fn stub_doc(stub: &Stub, path: &str, local_schemas: bool) -> ToolDoc {
+    let mut parts = stub.id.split('.');
+    let domain = parts.next().unwrap_or_default().to_owned();
+    let layer = match parts.next() {
+        Some("cell") => "cell",
+        Some("cluster") => "cluster",
+        _ => "domain",
+    };
+    let parse = |s: &str| serde_json::from_str::<Json>(s).unwrap_or(Json::Null);
+    let properties: Vec<Property> = stub
+        .props
+        .iter()
+        .map(|(name, schema, _)| Property {
+            name: (*name).into(),
+            schema: parse(schema),
+        })
+        .collect();
+    let args: Map<String, Json> = stub
+        .props
+        .iter()
+        .map(|(name, _, sample)| ((*name).to_owned(), parse(sample)))
+        .collect();
+    let mut comment = vec![
+        "A stub: the builtin `echo` handler returns the arguments. Give it a real handler".into(),
+        "(`exec`, `worker`, `http`, …) and outputs; the workflow calling it stays the same.".into(),
+    ];
+    let approval = (stub.nature == Nature::Approve).then(|| {
+        comment.push("High risk, so every call waits for a person's approval first.".into());
+        json!({"approvers": [format!("role:{domain}-admin")]})
+    });
+    ToolDoc {
+        schema: schema_ref("tool", path, local_schemas),
+        comment,
+        id: stub.id.into(),
+        title: stub.title.into(),
+        description: stub.description.into(),
+        layer,
+        risk: match stub.nature {
+            Nature::Read => "low",
+            Nature::Change => "medium",
+            Nature::Approve => "high",
+        },
+        domain,
+        handler: json!({"kind": "builtin"}),
+        input: ObjectSchema {
+            required: properties.iter().map(|p| p.name.clone()).collect(),
+            properties,
+        },
+        output: None,
+        annotations: json!({
+            "read_only": stub.nature == Nature::Read,
+            "destructive": false,
+            "idempotent": stub.nature != Nature::Approve,
+        }),
+        approval,
+        tests: vec![TestCase {
+            name: "echoes its arguments".into(),
+            args: Json::Object(args.clone()),
+            expect: json!({"output": args}),
+        }],
+    }
+}
+
+/// A step of a `--steps` chain, as `workflows/steps.yaml` renders it.
+#[derive(Serialize)]
+struct ChainStep {
+    id: String,
+    tool: String,
+    needs: String,
+    with: Vec<String>,
+    optional: Vec<String>,
+}
+
+/// The plan for a workflow. `existing` maps the project's tool ids and workflow names to the
+/// file defining them: a template reuses a tool the project already has instead of writing a
+/// stub, and the new workflow's name must be free.
+pub fn plan(
+    root: &std::path::Path,
+    spec: &WorkflowSpec,
+    existing: &BTreeMap<String, String>,
+    local_schemas: bool,
+) -> Result<Plan, SpecError> {
+    if let Some(why) = names::workflow_name_problem(&spec.name) {
+        return Err(SpecError::new("--name", format!("`{}` {why}", spec.name)));
+    }
+    let path = spec.path();
+    if let Some(file) = existing.get(&spec.name)
+        && file != &path
+    {
+        return Err(SpecError::new(
+            "--name",
+            format!(
+                "`{}` is already defined in `{file}`; tool ids and workflow names share one namespace\nhelp: pick another name",
+                spec.name
+            ),
+        ));
+    }
+    let mut plan = Plan::new(root);
+    let schema = schema_ref("workflow", &path, local_schemas);
+    match &spec.source {
+        Source::Template(t) => {
+            let ctx = json!({
+                "schema": schema,
+                "name": spec.name,
+                "description": spec.description.as_deref().unwrap_or(t.description()),
+            });
+            plan.add(
+                &path,
+                render(&format!("workflows/{}.yaml", t.as_str()), &ctx)?,
+                false,
+            )?;
+            for stub in t.tools() {
+                let tool_path = format!("tools/{}.yaml", names::file_stem(stub.id));
+                match existing.get(stub.id) {
+                    Some(file) if file != &tool_path => plan.notes.push(format!(
+                        "uses the existing tool `{}` from `{file}`",
+                        stub.id
+                    )),
+                    _ => {
+                        let doc = stub_doc(stub, &tool_path, local_schemas);
+                        plan.add(&tool_path, render("tool.yaml", &doc)?, false)?;
+                    }
+                }
+            }
+        }
+        Source::Steps(tools) => {
+            if tools.is_empty() {
+                return Err(SpecError::new(
+                    "--steps",
+                    "names no tool; give ids like `a.domain.x.read,a.cell.y.write`",
+                ));
+            }
+            let mut inputs: Vec<Property> = Vec::new();
+            let mut steps: Vec<ChainStep> = Vec::new();
+            for tool in tools {
+                let schema = tool.input_schema.clone().unwrap_or_default();
+                let props = schema.get("properties").and_then(Json::as_object);
+                let required: Vec<String> = schema
+                    .get("required")
+                    .and_then(Json::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect();
+                let optional: Vec<String> = props
+                    .into_iter()
+                    .flat_map(|p| p.keys())
+                    .filter(|k| !required.contains(k))
+                    .cloned()
+                    .collect();
+                for name in &required {
+                    if !inputs.iter().any(|p| &p.name == name) {
+                        let schema = props
+                            .and_then(|p| p.get(name))
+                            .cloned()
+                            .filter(Json::is_object)
+                            .unwrap_or_else(|| json!({}));
+                        inputs.push(Property {
+                            name: name.clone(),
+                            schema,
+                        });
+                    }
+                }
+                let base = names::step_id(&tool.id);
+                let mut id = base.clone();
+                let mut n = 2;
+                while steps.iter().any(|s| s.id == id) {
+                    id = format!("{base}_{n}");
+                    n += 1;
+                }
+                steps.push(ChainStep {
+                    needs: steps.last().map(|s| s.id.clone()).unwrap_or_default(),
+                    id,
+                    tool: tool.id.clone(),
+                    with: required,
+                    optional,
+                });
+            }
+            let names_list: Vec<&str> = tools.iter().map(|t| t.id.as_str()).collect();
+            let description = spec
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("Calls {} in turn.", names_list.join(", then ")));
+            // Input names become `{{ inputs.NAME }}`: keep only names minijinja can read.
+            if let Some(bad) = inputs.iter().find(|p| names::segment(&p.name) != p.name) {
+                return Err(SpecError::new(
+                    "--steps",
+                    format!(
+                        "the required argument `{}` is not a plain name (`a-z`, `0-9`, `_`), so it cannot be filled from `{{{{ inputs.{} }}}}`; write this step's `with:` by hand",
+                        bad.name, bad.name
+                    ),
+                ));
+            }
+            let ctx = json!({
+                "schema": schema,
+                "name": spec.name,
+                "description": description,
+                "inputs": inputs,
+                "last": steps.last().map(|s| s.id.clone()).unwrap_or_default(),
+                "steps": steps,
+            });
+            plan.add(&path, render("workflows/steps.yaml", &ctx)?, false)?;
+        }
+    }
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_calls_only_its_own_tools() {
+        for t in WorkflowTemplate::ALL {
+            let spec = WorkflowSpec {
+                name: "w".into(),
+                description: None,
+                source: Source::Template(t),
+            };
+            let plan = plan(
+                std::path::Path::new("/nonexistent"),
+                &spec,
+                &BTreeMap::new(),
+                false,
+            )
+            .unwrap();
+            let wf = &plan.files[0].contents;
+            let called: Vec<&str> = wf
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix("tool: "))
+                .collect();
+            assert!(!called.is_empty());
+            for id in &called {
+                assert!(
+                    t.tools().iter().any(|s| s.id == *id),
+                    "{}: {id}",
+                    t.as_str()
+                );
+            }
+            assert_eq!(
+                called.len(),
+                t.tools().len(),
+                "{}: every stub is used",
+                t.as_str()
+            );
+            assert_eq!(plan.files.len(), 1 + t.tools().len());
+        }
+    }
+
+    #[test]
+    fn a_template_reuses_tools_the_project_has() {
+        let spec = WorkflowSpec {
+            name: "release".into(),
+            description: None,
+            source: Source::Template(WorkflowTemplate::CiCd),
+        };
+        let existing: BTreeMap<_, _> = [(
+            "cicd.cell.build.run".to_owned(),
+            "tools/build.yaml".to_owned(),
+        )]
+        .into();
+        let plan = plan(std::path::Path::new("/x"), &spec, &existing, false).unwrap();
+        assert_eq!(plan.files.len(), 3);
+        assert!(plan.notes[0].contains("tools/build.yaml"));
+    }
+
+    #[test]
+    fn steps_fill_with_from_required_properties() {
+        let schema = |v: Json| v.as_object().cloned();
+        let spec = WorkflowSpec {
+            name: "chain".into(),
+            description: None,
+            source: Source::Steps(vec![
+                StepTool {
+                    id: "a.domain.x.read".into(),
+                    input_schema: schema(
+                        json!({"type": "object", "properties": {"account": {"type": "string"}, "days": {"type": "integer"}}, "required": ["account"]}),
+                    ),
+                },
+                StepTool {
+                    id: "a.domain.x.read".into(),
+                    input_schema: None,
+                },
+            ]),
+        };
+        let plan = plan(std::path::Path::new("/x"), &spec, &BTreeMap::new(), false).unwrap();
+        let wf = &plan.files[0].contents;
+        assert!(wf.contains("account: \"{{ inputs.account }}\""), "{wf}");
+        assert!(wf.contains("# optional: days"), "{wf}");
+        assert!(wf.contains("- id: x_read_2"), "{wf}");
+        assert!(wf.contains("needs: [x_read]"), "{wf}");
+        assert!(
+            wf.contains("output: \"{{ steps.x_read_2.output }}\""),
+            "{wf}"
+        );
+    }
+
+    #[test]
+    fn names_are_checked() {
+        let spec = WorkflowSpec {
+            name: "Bad Name".into(),
+            description: None,
+            source: Source::Template(WorkflowTemplate::FanOut),
+        };
+        let e = plan(std::path::Path::new("/x"), &spec, &BTreeMap::new(), false).unwrap_err();
+        assert_eq!(e.flag, "--name");
+        let spec = WorkflowSpec {
+            name: "taken".into(),
+            ..spec
+        };
+        let existing: BTreeMap<_, _> =
+            [("taken".to_owned(), "workflows/other.yaml".to_owned())].into();
+        let e = plan(std::path::Path::new("/x"), &spec, &existing, false).unwrap_err();
+        assert!(e.message.contains("workflows/other.yaml"));
+    }
+}
