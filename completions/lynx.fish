@@ -119,7 +119,7 @@ json\t'Stable JSON document (see docs/output-formats.md)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
 github\t'GitHub Actions workflow commands (inline annotations on pull requests)'
 junit\t'JUnit XML, one test case per checked file'"
-complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l strict -d 'Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml' -r -f -a "true\t''
+complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l strict -d 'Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml; `--strict=false` turns it off' -r -f -a "true\t''
 false\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand tool:validate" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
@@ -137,7 +137,7 @@ json\t'Stable JSON document (see docs/output-formats.md)'
 sarif\t'SARIF 2.1.0, for GitHub code scanning and other SARIF viewers'
 github\t'GitHub Actions workflow commands (inline annotations on pull requests)'
 junit\t'JUnit XML, one test case per checked file'"
-complete -c lynx -n "__fish_lynx_using_subcommand validate" -l strict -d 'Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml' -r -f -a "true\t''
+complete -c lynx -n "__fish_lynx_using_subcommand validate" -l strict -d 'Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml; `--strict=false` turns it off' -r -f -a "true\t''
 false\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand validate" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand validate" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''

@@ -99,8 +99,17 @@ pub struct ValidateArgs {
     #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml.
-    #[arg(long, env = "LYNX_STRICT", num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    /// Make warnings fail the run too (exit 1). Overrides `[lint] strict` in lynx.toml;
+    /// `--strict=false` turns it off.
+    // `require_equals`: a bare `--strict` must not swallow the path after it.
+    #[arg(
+        long,
+        env = "LYNX_STRICT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_name = "BOOL"
+    )]
     pub strict: Option<bool>,
 
     /// List the rules with their default severity and exit.

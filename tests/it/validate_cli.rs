@@ -83,6 +83,11 @@ fn warnings_pass_unless_strict_from_flag_env_or_config() {
         .code(0)
         .stdout(contains("warning[risk-without-approval]"));
     p.lynx(&["tool:validate", "--strict"]).assert().code(1);
+    // A bare `--strict` does not take the path after it as its value.
+    p.lynx(&["tool:validate", "--strict", "tools/a.yaml"])
+        .assert()
+        .code(1)
+        .stdout(contains("warning[risk-without-approval]"));
     p.lynx(&["tool:validate"])
         .env("LYNX_STRICT", "true")
         .assert()
