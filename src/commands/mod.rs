@@ -1,6 +1,7 @@
 //! One file per subcommand: resolve settings, call the library, print. The only code that
 //! touches the terminal.
 
+mod bench;
 mod completions;
 mod schema;
 mod serve;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::ToolList(args) => tool_list::run(&args, cli.config),
         Command::ToolCall(args) => tool_call::run(&args, cli.config),
         Command::ToolTest(args) => tool_test::run(&args, cli.config),
+        Command::Bench(args) => bench::run(&args, cli.config),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
     }
