@@ -4,9 +4,11 @@
 //! - **Closed loop**: a worker sends its next request when the previous one is answered.
 //! - **Open loop** (`--rate R`): request *k* of worker *w* is due at
 //!   `start + (w + k·c) / R`; latency is measured from that slot, not from when the request
-//!   actually left, so a stalled server cannot hide its queueing (coordinated omission). The
-//!   1 ms resolution of the timer is not charged to the server: a send up to 1 ms late is timed
-//!   from when it left. Sends later than that are counted and reported.
+//!   actually left, so a stalled server cannot hide its queueing (coordinated omission): when
+//!   the previous answer on the connection arrives after the next slot, the next request is
+//!   timed from its slot. When the worker was idle, the request is timed from when it left, so
+//!   the timer's resolution (about 1 ms in tokio) is not charged to the server. Late sends
+//!   (busy at the slot, or woken more than 2 ms late) are counted and reported.
 //!
 //! Every loop is bounded: by `-n`, by `-d` (requests in flight at the deadline are aborted and
 //! reported apart from errors), and each request by `--timeout`.
@@ -55,8 +57,8 @@ struct Ctx {
 /// How long a worker waits after a failed connect before trying again, so a dead server is
 /// not hammered in a tight loop.
 const CONNECT_BACKOFF: Duration = Duration::from_millis(10);
-/// Send lag forgiven as timer resolution.
-const TIMER_SLACK: Duration = Duration::from_millis(1);
+/// Lateness of an idle worker's timer above which the generator itself is falling behind.
+const TIMER_SLACK: Duration = Duration::from_millis(2);
 
 /// Opens `concurrency` connections (handshakes included, outside the window), runs the load,
 /// closes them, and summarizes. An error means a connection could not be set up.
@@ -120,10 +122,13 @@ pub async fn run_level(
         }
     }
     close_all(conns).await;
-    let mut window = last.saturating_duration_since(measure_start);
-    if let Some(d) = plan.duration {
-        window = window.min(d);
-    }
+    // A timed level's window is its duration (unless `-n` ended it first).
+    let ran = last.saturating_duration_since(measure_start);
+    let window = match (plan.duration, plan.requests) {
+        (Some(d), None) => d,
+        (Some(d), Some(_)) => ran.min(d),
+        (None, _) => ran,
+    };
     Ok(summarize(c, plan.rate, window, &total))
 }
 
@@ -321,21 +326,28 @@ async fn open_loop(
         if end.is_some_and(|e| slot >= e) {
             return;
         }
-        tokio::time::sleep_until(slot).await;
+        // Busy past the slot: the previous answer came late, and this request's wait counts
+        // (coordinated-omission correction). Idle: it leaves when the timer fires, and the
+        // timer's own lateness is the generator's, not the server's.
+        let busy = k > 0 && Instant::now() > slot;
+        if !busy {
+            tokio::time::sleep_until(slot).await;
+        }
         let sent = Instant::now();
         let lag = sent.saturating_duration_since(slot);
         rec.sent += 1;
-        if lag > TIMER_SLACK {
+        if busy || lag > TIMER_SLACK {
             rec.late += 1;
         }
-        rec.max_lag_us = rec.max_lag_us.max(lag.as_micros() as u64);
+        rec.max_lag_us = rec
+            .max_lag_us
+            .max(u64::try_from(lag.as_micros()).unwrap_or(u64::MAX));
         let t = next(ctx, cursor);
         let Some(outcome) = exchange(conn, t, ctx.plan.timeout, end).await else {
             rec.aborted += 1;
             return;
         };
-        // From the slot, less the timer's resolution.
-        let latency = sent.elapsed() + lag.saturating_sub(TIMER_SLACK);
+        let latency = if busy { slot.elapsed() } else { sent.elapsed() };
         count(ctx, outcome.0.is_ok(), live);
         rec.record(outcome, latency);
         k += 1;

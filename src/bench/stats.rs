@@ -247,8 +247,9 @@ pub struct OpenLoop {
     pub asked_rate: f64,
     /// Requests actually sent per second of the window.
     pub sent_rate: f64,
-    /// Sends that left more than 1 ms after their slot (the generator or the target could not
-    /// keep up).
+    /// Sends that could not leave at their slot: the connection was still busy with the
+    /// previous request (the target could not keep up), or the generator's timer fired more
+    /// than 2 ms late (the generator could not).
     pub late_sends: u64,
     pub max_send_lag_ms: f64,
 }
