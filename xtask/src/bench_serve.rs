@@ -105,7 +105,13 @@ pub struct Options {
 // Small process helpers
 
 /// Run a set-up step (build, install) with its output on our stderr, bounded by `timeout`.
-fn setup_step(what: &str, program: &str, args: &[&str], dir: &Path, timeout: u64) -> Result<()> {
+pub(crate) fn setup_step(
+    what: &str,
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    timeout: u64,
+) -> Result<()> {
     eprintln!("bench-serve: {what}: {program} {}", args.join(" "));
     let secs = timeout.to_string();
     let status = Command::new("timeout")
@@ -124,7 +130,7 @@ fn setup_step(what: &str, program: &str, args: &[&str], dir: &Path, timeout: u64
 }
 
 /// Stdout of a short command (bounded to 60 s), trimmed; `None` on failure.
-fn capture(program: &str, args: &[&str]) -> Option<String> {
+pub(crate) fn capture(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new("timeout")
         .args(["-s", "KILL", "60", program])
         .args(args)
@@ -140,12 +146,12 @@ fn capture(program: &str, args: &[&str]) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn free_port() -> Result<u16> {
+pub(crate) fn free_port() -> Result<u16> {
     let l = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
     Ok(l.local_addr()?.port())
 }
 
-fn load() -> String {
+pub(crate) fn load() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -321,7 +327,7 @@ fn stop(r: &mut Running) {
     let _ = r.guard.wait();
 }
 
-fn tail(s: &str, n: usize) -> &str {
+pub(crate) fn tail(s: &str, n: usize) -> &str {
     let mut start = s.len().saturating_sub(n);
     while !s.is_char_boundary(start) {
         start += 1;
@@ -349,7 +355,7 @@ fn call_body(tool: &str) -> String {
 
 /// One `tools/call` over a fresh connection: Ok when the answer is a 200 carrying
 /// `structuredContent` (so a server that answers errors is never timed).
-fn probe(port: u16, tool: &str) -> Result<()> {
+pub(crate) fn probe(port: u16, tool: &str) -> Result<()> {
     let body = call_body(tool);
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
@@ -502,7 +508,7 @@ fn lat(us: u64) -> String {
 // ---------------------------------------------------------------------------------------
 // Preparing the contenders
 
-fn cargo() -> String {
+pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
@@ -649,7 +655,7 @@ fn ensure_wrk(opts: &Options) -> Result<String> {
 }
 
 /// The commit lynx was built from, and whether the sources differed from it.
-fn git_rev(root: &Path) -> String {
+pub(crate) fn git_rev(root: &Path) -> String {
     let r = root.to_string_lossy();
     let rev = capture("git", &["-C", &r, "rev-parse", "--short", "HEAD"])
         .unwrap_or_else(|| "unknown commit".into());
@@ -673,7 +679,7 @@ fn git_rev(root: &Path) -> String {
 }
 
 /// A project with one builtin echo tool, for `lynx serve`.
-fn lynx_project(dir: &Path) -> Result<()> {
+pub(crate) fn lynx_project(dir: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("tools"))?;
     std::fs::write(

@@ -7,8 +7,11 @@
 //!   generated corpus.
 //! - `bench-serve`: throughput and latency of `lynx serve` over HTTP, side by side with axum,
 //!   rmcp and Python SDK echo servers (`benches/serve/`).
+//! - `bench-generator`: `lynx bench` against oha and wrk on the same servers (is the load
+//!   generator honest?), plus its accuracy against a builtin 10 ms sleep.
 
 mod bench;
+mod bench_generator;
 mod bench_serve;
 mod codegen;
 mod corpus;
@@ -38,6 +41,9 @@ enum Task {
     BenchValidate(bench::Options),
     /// Benchmark `lynx serve` over HTTP against axum, rmcp and Python SDK echo servers.
     BenchServe(bench_serve::Options),
+    /// Check `lynx bench` against oha and wrk side by side (generator- and server-bound
+    /// targets, and a 10 ms sleep for accuracy).
+    BenchGenerator(bench_generator::Options),
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -52,6 +58,7 @@ fn main() -> ExitCode {
         Task::Codegen { check } => codegen::run(check),
         Task::BenchValidate(opts) => bench::run(&opts),
         Task::BenchServe(opts) => bench_serve::run(&opts),
+        Task::BenchGenerator(opts) => bench_generator::run(&opts),
     };
     match result {
         Ok(code) => code,
