@@ -59,7 +59,7 @@ pub enum Command {
     /// Load-test an MCP server (Streamable HTTP, stdio, or an in-process `lynx serve`) and
     /// report throughput, latency percentiles and errors by kind. Exit 1 when the validation
     /// call fails or a `--fail-if` budget is broken.
-    Bench(BenchArgs),
+    Bench(Box<BenchArgs>),
 
     /// Print the JSON Schema of a file kind (what editors use for completion and hover).
     Schema(SchemaArgs),

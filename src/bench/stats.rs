@@ -582,7 +582,7 @@ mod tests {
     #[test]
     fn latency_formats() {
         assert_eq!(fmt_ms(0.2151), "0.215 ms");
-        assert_eq!(fmt_ms(3.14159), "3.14 ms");
+        assert_eq!(fmt_ms(4.56789), "4.57 ms");
         assert_eq!(fmt_ms(42.0), "42.0 ms");
         assert_eq!(fmt_ms(250.4), "250 ms");
         assert_eq!(fmt_ms(1520.0), "1.52 s");

@@ -112,7 +112,7 @@ pub enum Protocol {
 /// One worker's connection (an HTTP connection or a stdio server process).
 pub enum Conn {
     Http(HttpConn),
-    Stdio(StdioConn),
+    Stdio(Box<StdioConn>),
 }
 
 impl Conn {
@@ -145,7 +145,7 @@ impl Conn {
                     next_id,
                 };
                 c.start().await?;
-                Ok(Conn::Stdio(c))
+                Ok(Conn::Stdio(Box::new(c)))
             }
         }
     }
@@ -246,7 +246,7 @@ pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Fail
             let modern = answer["result"]["supportedVersions"]
                 .as_array()
                 .is_some_and(|v| v.iter().any(|v| v == crate::runtime::protocol::MODERN));
-            Conn::Stdio(c).close().await;
+            Conn::Stdio(Box::new(c)).close().await;
             Ok(if modern {
                 Era::Modern
             } else {
