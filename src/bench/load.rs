@@ -16,10 +16,11 @@
 use super::stats::{ErrorKind, Failure, Level, Recorder, summarize};
 use super::target::{Conn, Target};
 use super::work::{Era, Template};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 /// How one level runs.
 #[derive(Clone, Debug)]
@@ -220,37 +221,63 @@ fn next<'a>(ctx: &'a Ctx, cursor: &mut usize) -> &'a Template {
     &ctx.templates[i]
 }
 
+/// A worker's two timers, registered once per phase rather than once per request: the
+/// phase's deadline, and a `--timeout` watchdog that is only pushed forward when it fires
+/// early (so a request costs no timer-wheel registration in the common case).
+struct Timers {
+    end: Pin<Box<Sleep>>,
+    has_end: bool,
+    watchdog: Pin<Box<Sleep>>,
+}
+
+impl Timers {
+    fn new(end: Option<Instant>, timeout: Duration) -> Self {
+        let far = Instant::now() + Duration::from_secs(365 * 86_400);
+        Timers {
+            end: Box::pin(tokio::time::sleep_until(end.unwrap_or(far))),
+            has_end: end.is_some(),
+            watchdog: Box::pin(tokio::time::sleep_until(Instant::now() + timeout)),
+        }
+    }
+}
+
 /// One request bounded by `--timeout` and the deadline: `None` when the deadline passed first.
 async fn exchange(
     conn: &mut Conn,
     t: &Template,
     timeout: Duration,
-    end: Option<Instant>,
+    timers: &mut Timers,
 ) -> Option<super::stats::Outcome> {
-    let call = tokio::time::timeout(timeout, conn.call(t));
-    let result = match end {
-        Some(end) => tokio::select! {
-            r = call => r,
-            () = tokio::time::sleep_until(end) => {
-                conn.reset();
-                return None;
+    let limit = Instant::now() + timeout;
+    let timed_out = {
+        let call = conn.call(t);
+        tokio::pin!(call);
+        loop {
+            tokio::select! {
+                biased;
+                outcome = &mut call => return Some(outcome),
+                () = timers.end.as_mut(), if timers.has_end => break false,
+                () = timers.watchdog.as_mut() => {
+                    if Instant::now() >= limit {
+                        timers.watchdog.as_mut().reset(limit + timeout);
+                        break true;
+                    }
+                    timers.watchdog.as_mut().reset(limit);
+                }
             }
-        },
-        None => call.await,
-    };
-    Some(match result {
-        Ok(outcome) => outcome,
-        Err(_) => {
-            conn.reset();
-            (
-                Err(Failure::new(
-                    ErrorKind::Timeout,
-                    format!("no answer to `{}` within {timeout:?} (--timeout)", t.label),
-                )),
-                None,
-            )
         }
-    })
+    };
+    conn.reset();
+    if !timed_out {
+        return None;
+    }
+    Some((
+        Err(Failure::new(
+            ErrorKind::Timeout,
+            format!("no answer to `{}` within {timeout:?} (--timeout)", t.label),
+        )),
+        None,
+    ))
 }
 
 fn count(ctx: &Ctx, ok: bool, live: bool) {
@@ -279,6 +306,7 @@ async fn closed_loop(
     live: bool,
 ) {
     let limit = if counted { ctx.plan.requests } else { None };
+    let mut timers = Timers::new(end, ctx.plan.timeout);
     loop {
         if let Some(n) = limit
             && ctx.tickets.fetch_add(1, Ordering::Relaxed) >= n
@@ -290,7 +318,7 @@ async fn closed_loop(
         }
         let t = next(ctx, cursor);
         let sent = Instant::now();
-        let Some(outcome) = exchange(conn, t, ctx.plan.timeout, end).await else {
+        let Some(outcome) = exchange(conn, t, ctx.plan.timeout, &mut timers).await else {
             rec.aborted += 1;
             return;
         };
@@ -317,6 +345,7 @@ async fn open_loop(
     let c = ctx.plan.concurrency.max(1) as f64;
     let rate = rate.max(1e-6);
     let mut k: u64 = 0;
+    let mut timers = Timers::new(end, ctx.plan.timeout);
     loop {
         if quota.is_some_and(|q| k >= q) {
             return;
@@ -343,7 +372,7 @@ async fn open_loop(
             .max_lag_us
             .max(u64::try_from(lag.as_micros()).unwrap_or(u64::MAX));
         let t = next(ctx, cursor);
-        let Some(outcome) = exchange(conn, t, ctx.plan.timeout, end).await else {
+        let Some(outcome) = exchange(conn, t, ctx.plan.timeout, &mut timers).await else {
             rec.aborted += 1;
             return;
         };
