@@ -356,7 +356,7 @@ impl HttpConn {
         };
         let status = resp.status().as_u16();
         let content = content_of(resp.headers());
-        let mut body = Limited::new(resp.into_body(), MAX_MESSAGE);
+        let mut body = resp.into_body();
         if content == Content::Sse && (200..300).contains(&status) {
             let mut parser = SseParser::default();
             let mut found: Option<Result<(), Failure>> = None;
@@ -414,14 +414,14 @@ impl HttpConn {
             });
             return (outcome, Some(content));
         }
-        let bytes = match body.collect().await {
-            Ok(b) => b.to_bytes(),
-            Err(e) => {
+        let bytes = match read_body(&mut body).await {
+            Ok(b) => b,
+            Err(f) => {
                 self.sender = None;
                 return (
                     Err(Failure::new(
-                        ErrorKind::Transport,
-                        format!("{}: {e}", self.target.url),
+                        f.kind,
+                        format!("{}: {}", self.target.url, f.detail),
                     )),
                     Some(content),
                 );
@@ -543,6 +543,41 @@ impl HttpConn {
         })
         .await;
     }
+}
+
+/// A whole (non-streamed) body: the single frame itself when there is one (no copy, no
+/// buffer list), else the frames joined; capped at [`MAX_MESSAGE`].
+async fn read_body<B>(body: &mut B) -> Result<Bytes, Failure>
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+    B::Error: std::fmt::Display,
+{
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| Failure::new(ErrorKind::Transport, e.to_string()))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if first.is_none() && joined.is_empty() {
+            first = Some(data);
+            continue;
+        }
+        if let Some(f) = first.take() {
+            joined.extend_from_slice(&f);
+        }
+        joined.extend_from_slice(&data);
+        if joined.len() > MAX_MESSAGE {
+            return Err(Failure::new(
+                ErrorKind::Protocol,
+                format!("an answer of more than {MAX_MESSAGE} bytes"),
+            ));
+        }
+    }
+    Ok(match first {
+        Some(f) if joined.is_empty() => f,
+        _ => Bytes::from(joined),
+    })
 }
 
 fn content_of(headers: &hyper::HeaderMap) -> Content {
