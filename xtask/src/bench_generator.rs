@@ -39,6 +39,9 @@ pub struct Options {
     /// concurrency).
     #[arg(long, default_value_t = 2)]
     warmup: u64,
+    /// Rounds per server and concurrency (generators in rotated order; medians reported).
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// Concurrent connections, one measurement each (comma-separated).
     #[arg(long, value_delimiter = ',', default_value = "16,64")]
     connections: Vec<u32>,
@@ -435,27 +438,62 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
 
     let load_before = load();
     let per_run = opts.duration + opts.warmup + 10;
-    let limit = 3 * per_run * opts.connections.len() as u64 + 600;
+    let limit = 3 * per_run * opts.rounds.max(1) as u64 * opts.connections.len() as u64 + 600;
     let mut figures: Vec<Figure> = Vec::new();
     let measure = |s: &Server, c: u32, figures: &mut Vec<Figure>| {
         eprintln!("bench-generator: {} c={c}", s.name);
-        let mut runs: Vec<Result<Figure>> = vec![lynx_bench(opts, &lynx, s, c, opts.duration)];
-        if let Some(o) = &oha_bin {
-            runs.push(oha(opts, o, s, c, opts.duration));
+        // Rounds with the generators in rotated order, so none always runs first (on a VM the
+        // figures drift over a minute); the median of the rounds is reported.
+        let mut names: Vec<&'static str> = vec!["lynx bench"];
+        if oha_bin.is_some() {
+            names.push("oha");
         }
         if wrk_ok {
-            runs.push(wrk(opts, &lua, s, c, opts.duration));
+            names.push("wrk");
         }
-        for r in runs {
-            match r {
-                Ok(f) => {
-                    eprintln!(
-                        "bench-generator:   {:<10} {:>9.0} req/s  p50 {:.3} ms  p99 {:.3} ms  {} errors",
-                        f.generator, f.rps, f.p50_ms, f.p99_ms, f.errors
-                    );
-                    figures.push(f);
+        let mut by_gen: Vec<Vec<Figure>> = vec![Vec::new(); names.len()];
+        for round in 0..opts.rounds.max(1) {
+            for i in 0..names.len() {
+                let g = (i + round) % names.len();
+                let r = match names[g] {
+                    "lynx bench" => lynx_bench(opts, &lynx, s, c, opts.duration),
+                    "oha" => match &oha_bin {
+                        Some(o) => oha(opts, o, s, c, opts.duration),
+                        None => continue,
+                    },
+                    _ => wrk(opts, &lua, s, c, opts.duration),
+                };
+                match r {
+                    Ok(f) => {
+                        eprintln!(
+                            "bench-generator:   round {} {:<10} {:>9.0} req/s  p50 {:.3} ms  p99 {:.3} ms  {} errors",
+                            round + 1,
+                            f.generator,
+                            f.rps,
+                            f.p50_ms,
+                            f.p99_ms,
+                            f.errors
+                        );
+                        by_gen[g].push(f);
+                    }
+                    Err(e) => eprintln!("bench-generator:   {e:#}"),
                 }
-                Err(e) => eprintln!("bench-generator:   {e:#}"),
+            }
+        }
+        for runs in by_gen {
+            if let Some(first) = runs.first() {
+                let median = |f: fn(&Figure) -> f64| {
+                    let mut v: Vec<f64> = runs.iter().map(f).collect();
+                    v.sort_by(f64::total_cmp);
+                    v[v.len() / 2]
+                };
+                figures.push(Figure {
+                    rps: median(|f| f.rps),
+                    p50_ms: median(|f| f.p50_ms),
+                    p99_ms: median(|f| f.p99_ms),
+                    errors: runs.iter().map(|f| f.errors).sum(),
+                    ..first.clone()
+                });
             }
         }
     };
@@ -516,8 +554,13 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     );
     let _ = writeln!(
         out,
-        "- servers `taskset -c {}`, generators `taskset -c {}`; {} s runs after {} s warm-ups",
-        opts.server_cpu, opts.client_cpu, opts.duration, opts.warmup
+        "- servers `taskset -c {}`, generators `taskset -c {}`; {} s runs after {} s warm-ups; \
+         median of {} rounds (generators in rotated order); errors summed over the rounds",
+        opts.server_cpu,
+        opts.client_cpu,
+        opts.duration,
+        opts.warmup,
+        opts.rounds.max(1)
     );
     let _ = writeln!(
         out,
