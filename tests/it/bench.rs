@@ -695,3 +695,84 @@ fn usage_mistakes_exit_2_naming_the_flag() {
         assert!(err.contains(needle), "{args:?}: {err}");
     }
 }
+
+/// A raw HTTP server: answers the first request (the validation call), then closes each
+/// connection on the next request without answering, and stops listening after `closes`.
+fn closing_server(closes: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut answered = false;
+        let mut closed = 0;
+        while closed < closes {
+            let Ok((mut s, _)) = listener.accept() else {
+                return;
+            };
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            loop {
+                let mut buf = vec![0u8; 64 * 1024];
+                let n = match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                if answered {
+                    closed += 1;
+                    break; // drops the socket: no answer
+                }
+                let text = String::from_utf8_lossy(&buf[..n]);
+                let body = text.split("\r\n\r\n").nth(1).unwrap_or("{}");
+                let id =
+                    serde_json::from_str::<Value>(body).map_or(Value::Null, |v| v["id"].clone());
+                let out =
+                    json!({ "jsonrpc": "2.0", "id": id, "result": { "content": [] } }).to_string();
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{out}",
+                    out.len()
+                );
+                s.write_all(resp.as_bytes()).unwrap();
+                answered = true;
+            }
+        }
+        // The listener is dropped here: later connects are refused.
+    });
+    addr
+}
+
+#[test]
+fn broken_and_refused_connections_are_classified() {
+    let addr = closing_server(5);
+    let url = format!("http://{addr}/mcp");
+    let out = bench(&[
+        "--url",
+        &url,
+        "--protocol",
+        "2026-07-28",
+        "--tool",
+        "x",
+        "-n",
+        "20",
+        "-c",
+        "1",
+        "--timeout",
+        "2s",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let level = &json_out(&out)["levels"][0];
+    let kinds = kinds(level);
+    assert_eq!(level["requests"], 20);
+    assert_eq!(level["successes"], 0);
+    // Five closed without an answer; one more connect may still land in the listener's
+    // backlog as it closes (then reset: a broken connection, not a refused one).
+    let (transport, connect) = (kinds["transport"].0, kinds["connect"].0);
+    assert!((5..=6).contains(&transport), "{kinds:?}");
+    assert_eq!(transport + connect, 20, "{kinds:?}");
+    assert_eq!(kinds.len(), 2, "{kinds:?}");
+}
