@@ -221,6 +221,45 @@ fn the_human_report_lists_errors_by_kind() {
 }
 
 #[test]
+fn the_warm_up_is_not_counted_and_the_histogram_is_printed() {
+    let (url, seen) = purpose_server();
+    let out = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ok",
+        "--warmup",
+        "300ms",
+        "-n",
+        "25",
+        "-c",
+        "2",
+        "--histogram",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("25 requests per level"), "{text}");
+    assert!(text.contains("responses: 25 application/json"), "{text}");
+    assert!(
+        text.contains("latency distribution (successful calls):"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("≤ ") && l.contains('■')),
+        "{text}"
+    );
+    // The server saw the validation call, the warm-up and the 25 measured calls.
+    let calls = seen.lock().unwrap()["ok"];
+    assert!(calls > 1 + 25, "{calls} calls");
+}
+
+#[test]
 fn in_flight_requests_at_the_deadline_are_aborts_not_errors() {
     let (url, _) = purpose_server();
     let out = bench(&[
