@@ -7,6 +7,9 @@
 //!   `oha`'s rate;
 //! - **server-bound**: `rmcp-echo` (`benches/serve/rmcp-echo/`) — rate within ±10 % of oha's,
 //!   p50/p99 within 15 %;
+//! - **MCP-aware reference**: `lynx serve` with a builtin echo, against the MCP Inspector CLI's
+//!   `--load` mode (`@modelcontextprotocol/inspector@2.12.0`, installed with npm into the cache)
+//!   — `lynx bench` should reach ≥ 20× its rate;
 //! - **accuracy**: `lynx serve` with a builtin `sleep` of 10 ms at `-c 1` — p50 within 1 ms of
 //!   10 ms (oha's p50 on the same server is printed beside it: the server's timer adds its own
 //!   slack).
@@ -69,6 +72,9 @@ pub struct Options {
 }
 
 const SLEEP_TOOL: &str = "demo.domain.sleep.run";
+const ECHO_TOOL: &str = "demo.domain.echo.run";
+/// The MCP Inspector whose `--load` mode is the MCP-aware reference.
+const INSPECTOR: &str = "@modelcontextprotocol/inspector@2.12.0";
 const MESSAGE: &str = "hello from wrk";
 
 /// One measurement.
@@ -323,6 +329,62 @@ fn wrk(opts: &Options, lua: &Path, s: &Server, c: u32, secs: u64) -> Result<Figu
     })
 }
 
+/// The MCP Inspector CLI's `--load` mode (a full MCP client in node, era negotiation and all).
+fn inspector(opts: &Options, bin: &Path, s: &Server, c: u32, secs: u64) -> Result<Figure> {
+    let out = pinned(opts, secs, &bin.to_string_lossy())
+        .args([
+            "--cli",
+            &url(s),
+            "--method",
+            "tools/call",
+            "--tool-name",
+            &s.tool,
+        ])
+        .args(["--tool-arg", &format!("message={MESSAGE}"), "--load"])
+        .args(["--load-concurrency", &c.to_string()])
+        .args(["--load-duration", &secs.to_string()])
+        .stderr(Stdio::null())
+        .output()
+        .context("running the MCP Inspector")?;
+    let v: Value = serde_json::from_slice(&out.stdout).with_context(|| {
+        format!(
+            "the Inspector printed no JSON ({}): {}",
+            out.status,
+            tail(&String::from_utf8_lossy(&out.stdout), 600)
+        )
+    })?;
+    Ok(Figure {
+        server: s.name,
+        generator: "inspector",
+        c,
+        rps: v["throughput"].as_f64().unwrap_or(0.0),
+        p50_ms: v["latencyMs"]["p50"].as_f64().unwrap_or(0.0),
+        p99_ms: v["latencyMs"]["p99"].as_f64().unwrap_or(0.0),
+        errors: v["errors"].as_u64().unwrap_or(0) + v["toolErrors"].as_u64().unwrap_or(0),
+    })
+}
+
+/// The pinned Inspector, installed with npm into the cache on first use.
+fn ensure_inspector(opts: &Options, cache: &Path) -> Result<PathBuf> {
+    let dir = cache.join("inspector");
+    let bin = dir.join("node_modules/.bin/mcp-inspector");
+    if bin.is_file() {
+        return Ok(bin);
+    }
+    if opts.no_install {
+        bail!("{} is missing (and --no-install)", bin.display());
+    }
+    std::fs::create_dir_all(&dir)?;
+    setup_step(
+        "installing the MCP Inspector",
+        "npm",
+        &["install", "--prefix", &dir.to_string_lossy(), INSPECTOR],
+        &dir,
+        opts.timeout,
+    )?;
+    Ok(bin)
+}
+
 fn build_peer(opts: &Options, root: &Path, cache: &Path, name: &str) -> Result<PathBuf> {
     let target = cache.join("target");
     if !opts.no_build {
@@ -440,7 +502,10 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     let per_run = opts.duration + opts.warmup + 10;
     let limit = 3 * per_run * opts.rounds.max(1) as u64 * opts.connections.len() as u64 + 600;
     let mut figures: Vec<Figure> = Vec::new();
-    let measure = |s: &Server, c: u32, figures: &mut Vec<Figure>| {
+    let inspector_bin = ensure_inspector(opts, &cache)
+        .map_err(|e| eprintln!("bench-generator: skipping the Inspector: {e:#}"))
+        .ok();
+    let measure = |s: &Server, c: u32, figures: &mut Vec<Figure>, with_inspector: bool| {
         eprintln!("bench-generator: {} c={c}", s.name);
         // Rounds with the generators in rotated order, so none always runs first (on a VM the
         // figures drift over a minute); the median of the rounds is reported.
@@ -451,6 +516,9 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
         if wrk_ok {
             names.push("wrk");
         }
+        if with_inspector && inspector_bin.is_some() {
+            names.push("inspector");
+        }
         let mut by_gen: Vec<Vec<Figure>> = vec![Vec::new(); names.len()];
         for round in 0..opts.rounds.max(1) {
             for i in 0..names.len() {
@@ -459,6 +527,10 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
                     "lynx bench" => lynx_bench(opts, &lynx, s, c, opts.duration),
                     "oha" => match &oha_bin {
                         Some(o) => oha(opts, o, s, c, opts.duration),
+                        None => continue,
+                    },
+                    "inspector" => match &inspector_bin {
+                        Some(i) => inspector(opts, i, s, c, opts.duration),
                         None => continue,
                     },
                     _ => wrk(opts, &lua, s, c, opts.duration),
@@ -508,9 +580,28 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             limit,
         )?;
         for &c in &opts.connections {
-            measure(&s, c, &mut figures);
+            measure(&s, c, &mut figures, false);
         }
     }
+    // The Inspector needs a real MCP server: lynx serve with the builtin echo.
+    let echo = start(
+        "lynx-echo",
+        &lynx,
+        &[
+            "serve".into(),
+            "--listen".into(),
+            "127.0.0.1:{port}".into(),
+            "--no-watch".into(),
+        ],
+        &project,
+        ECHO_TOOL,
+        opts,
+        limit,
+    )?;
+    for &c in &opts.connections {
+        measure(&echo, c, &mut figures, true);
+    }
+    drop(echo);
     let sleep = start(
         "lynx-sleep-10ms",
         &lynx,
@@ -525,7 +616,7 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
         opts,
         limit,
     )?;
-    measure(&sleep, 1, &mut figures);
+    measure(&sleep, 1, &mut figures, false);
     drop(sleep);
     let load_after = load();
 
@@ -568,9 +659,14 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     );
     for f in &figures {
         let x = find(f.server, "oha", f.c).map_or(f64::NAN, |o| ratio(f.rps, o.rps));
+        let x = if x.is_nan() {
+            "–".to_string()
+        } else {
+            format!("{x:.2}")
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.0} | {:.3} ms | {:.3} ms | {} | {:.2} |",
+            "| {} | {} | {} | {:.0} | {:.3} ms | {:.3} ms | {} | {} |",
             f.server, f.c, f.generator, f.rps, f.p50_ms, f.p99_ms, f.errors, x
         );
     }
@@ -623,10 +719,22 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             verdict(ok)
         );
     }
-    let _ = writeln!(
-        out,
-        "| ≥ 20× the MCP Inspector's `--load` mode | not measured by this task | – |"
-    );
+    for &c in &opts.connections {
+        if let (Some(l), Some(i)) = (
+            find("lynx-echo", "lynx bench", c),
+            find("lynx-echo", "inspector", c),
+        ) {
+            let r = ratio(l.rps, i.rps);
+            all_met &= r >= 20.0;
+            let _ = writeln!(
+                out,
+                "| lynx serve echo c={c}: ≥ 20× the MCP Inspector's `--load` rate | {r:.1}× ({:.0} vs {:.0} req/s) | {} |",
+                l.rps,
+                i.rps,
+                verdict(r >= 20.0)
+            );
+        }
+    }
     println!("{out}");
     if opts.json {
         let v: Vec<Value> = figures
