@@ -118,6 +118,21 @@ pub enum Conn {
 impl Conn {
     /// Opens the connection for worker `worker` and runs the era's handshake.
     pub async fn open(target: &Target, era: &Era, worker: usize) -> Result<Conn, Failure> {
+        Self::open_with(target, era, worker, false).await
+    }
+
+    /// [`Conn::open`] for the validation call: a stdio server's stderr is kept, so a failure
+    /// can say why.
+    pub async fn open_checked(target: &Target, era: &Era) -> Result<Conn, Failure> {
+        Self::open_with(target, era, 0, true).await
+    }
+
+    async fn open_with(
+        target: &Target,
+        era: &Era,
+        worker: usize,
+        keep_stderr: bool,
+    ) -> Result<Conn, Failure> {
         let next_id = ((worker as u64 + 1) << 32) + 1;
         match target {
             Target::Http(t) => {
@@ -143,6 +158,8 @@ impl Conn {
                     proc: None,
                     line: Vec::new(),
                     next_id,
+                    keep_stderr,
+                    stderr_tail: Arc::default(),
                 };
                 c.start().await?;
                 Ok(Conn::Stdio(Box::new(c)))
@@ -226,6 +243,8 @@ pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Fail
                 proc: None,
                 line: Vec::new(),
                 next_id: 1,
+                keep_stderr: true,
+                stderr_tail: Arc::default(),
             };
             c.spawn()?;
             let body = work::message(
@@ -609,7 +628,12 @@ struct Proc {
     child: tokio::process::Child,
     stdin: tokio::process::ChildStdin,
     stdout: BufReader<tokio::process::ChildStdout>,
+    /// With `keep_stderr`: the task that keeps the tail of the server's stderr.
+    stderr: Option<tokio::task::JoinHandle<()>>,
 }
+
+/// How much of a stdio server's stderr is kept to explain why it stopped.
+const STDERR_TAIL: usize = 2048;
 
 pub struct StdioConn {
     argv: Arc<Vec<String>>,
@@ -617,6 +641,10 @@ pub struct StdioConn {
     proc: Option<Proc>,
     line: Vec<u8>,
     next_id: u64,
+    /// Keep the end of the server's stderr (the probe and validation processes, where a server
+    /// that fails to start says why); load workers discard it.
+    keep_stderr: bool,
+    stderr_tail: Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 impl StdioConn {
@@ -631,7 +659,11 @@ impl StdioConn {
             .args(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
+            .stderr(if self.keep_stderr {
+                std::process::Stdio::piped()
+            } else {
+                std::process::Stdio::null()
+            })
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| {
@@ -643,12 +675,50 @@ impl StdioConn {
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(Failure::new(ErrorKind::Connect, "no pipes to the server"));
         };
+        let stderr = child.stderr.take().map(|mut err| {
+            let tail = self.stderr_tail.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = err.read(&mut buf).await {
+                    let mut t = tail.lock().unwrap_or_else(|e| e.into_inner());
+                    t.extend_from_slice(&buf[..n]);
+                    let excess = t.len().saturating_sub(STDERR_TAIL);
+                    t.drain(..excess);
+                }
+            })
+        });
         self.proc = Some(Proc {
             child,
             stdin,
             stdout: BufReader::with_capacity(64 * 1024, stdout),
+            stderr,
         });
         Ok(())
+    }
+
+    /// The server went away (`what` it did), with the end of its stderr when it is kept.
+    async fn gone(&mut self, what: &str) -> Failure {
+        let mut message = format!("the `--stdio` server {what} (it exited?)");
+        if let Some(mut p) = self.proc.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(1), p.child.wait()).await;
+            if let Some(task) = p.stderr.take() {
+                let _ = tokio::time::timeout(Duration::from_secs(1), task).await;
+            }
+        }
+        let tail = self
+            .stderr_tail
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let text = String::from_utf8_lossy(&tail);
+        let text = text.trim();
+        if !text.is_empty() {
+            message.push_str("; its stderr ended with:\n");
+            message.push_str(text);
+        } else if !self.keep_stderr {
+            message.push_str("; run it by hand to see why");
+        }
+        Failure::new(ErrorKind::Transport, message)
     }
 
     /// Starts the process and runs the era's handshake.
@@ -687,12 +757,8 @@ impl StdioConn {
         let mut buf = Vec::with_capacity(line.len() + 1);
         buf.extend_from_slice(line);
         buf.push(b'\n');
-        if let Err(e) = p.stdin.write_all(&buf).await {
-            self.proc = None;
-            return Err(Failure::new(
-                ErrorKind::Transport,
-                format!("writing to the `--stdio` server: {e}"),
-            ));
+        if p.stdin.write_all(&buf).await.is_err() {
+            return Err(self.gone("stopped reading its stdin").await);
         }
         Ok(())
     }
@@ -721,13 +787,7 @@ impl StdioConn {
             .read_until(b'\n', &mut self.line)
             .await;
         match n {
-            Ok(0) | Err(_) => {
-                self.proc = None;
-                Err(Failure::new(
-                    ErrorKind::Transport,
-                    "the `--stdio` server closed its stdout (it exited?)",
-                ))
-            }
+            Ok(0) | Err(_) => Err(self.gone("closed its stdout").await),
             Ok(n) if n > MAX_MESSAGE => {
                 self.proc = None;
                 Err(Failure::new(

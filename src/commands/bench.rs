@@ -215,8 +215,16 @@ async fn bench(
     let era = match target::negotiate(&target, &plan.protocol).await {
         Ok(era) => era,
         Err(f) => {
+            let help = match target {
+                Target::Http(_) => {
+                    "is the server running and is that its MCP endpoint? (`--protocol` skips the era probe)"
+                }
+                Target::Stdio(_) => {
+                    "run the command by hand: it must speak MCP (JSON-RPC lines) on stdin/stdout"
+                }
+            };
             return not_ready(&format!(
-                "cannot bench {}: {}\nhelp: is the server running and is that its MCP endpoint? (`--protocol` skips the era probe)",
+                "cannot bench `{}`: {}\nhelp: {help}",
                 target.describe(),
                 f.detail
             ));

@@ -668,7 +668,7 @@ fn a_failing_validation_call_sends_no_load_and_exits_1() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot bench http://"), "{err}");
+    assert!(err.contains("cannot bench `http://"), "{err}");
 }
 
 #[test]
