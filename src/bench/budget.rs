@@ -151,8 +151,10 @@ impl Op {
 pub struct Budget {
     pub metric: Metric,
     pub op: Op,
-    /// In the metric's canonical unit.
+    /// In the metric's canonical unit; for a relative budget, the change in percent.
     pub value: f64,
+    /// `p99>+10%`: against the `--compare` baseline's level of the same concurrency.
+    pub relative: bool,
     /// As written.
     pub text: String,
 }
@@ -197,11 +199,28 @@ fn parse_one(part: &str) -> Result<Budget, String> {
     } else if let Some(v) = rest.strip_prefix('<') {
         (Op::Lt, v)
     } else {
-        unreachable!("`at` points at < or >")
+        (Op::Gt, rest.strip_prefix('>').unwrap_or(rest))
     };
     let metric = Metric::parse(name)
         .ok_or_else(|| bad(format!("unknown metric `{name}` (one of: {NAMES})")))?;
     let value = value.trim();
+    // `+10%` / `-5%`: a change against the baseline.
+    if let Some(signed) = value.strip_suffix('%')
+        && (signed.starts_with('+') || signed.starts_with('-'))
+    {
+        let pct = signed
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| bad(format!("`{value}` is not a change like `+10%`")))?;
+        return Ok(Budget {
+            metric,
+            op,
+            value: pct,
+            relative: true,
+            text: format!("{}{}{}%", metric.name(), op.text(), trim_signed(pct)),
+        });
+    }
     let number = |s: &str| -> Result<f64, String> {
         s.trim()
             .parse::<f64>()
@@ -246,6 +265,7 @@ fn parse_one(part: &str) -> Result<Budget, String> {
         metric,
         op,
         value,
+        relative: false,
         text: format!(
             "{}{}{}",
             metric.name(),
@@ -253,6 +273,11 @@ fn parse_one(part: &str) -> Result<Budget, String> {
             value_text(metric, value)
         ),
     })
+}
+
+fn trim_signed(v: f64) -> String {
+    let sign = if v < 0.0 { "-" } else { "+" };
+    format!("{sign}{}", trim(v.abs()))
 }
 
 fn value_text(metric: Metric, v: f64) -> String {
@@ -265,17 +290,42 @@ fn value_text(metric: Metric, v: f64) -> String {
     }
 }
 
-/// Every (budget, level) pair where the condition holds.
-pub fn check(budgets: &[Budget], levels: &[Level]) -> Vec<Broken> {
+/// Every (budget, level) pair where the condition holds. Relative budgets compare with the
+/// `baseline` level of the same concurrency and mode (levels it lacks are not judged).
+pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -> Vec<Broken> {
     let mut out = Vec::new();
     for level in levels {
+        let then = baseline.and_then(|b| {
+            b.iter()
+                .find(|l| l.concurrency == level.concurrency && l.mode == level.mode)
+        });
         for b in budgets {
             let actual = b.metric.of(level);
-            if b.op.holds(actual, b.value) {
+            let (measured, shown) = if b.relative {
+                let Some(then) = then else { continue };
+                let base = b.metric.of(then);
+                let change = if base == 0.0 {
+                    if actual == 0.0 { 0.0 } else { f64::INFINITY }
+                } else {
+                    (actual - base) / base * 100.0
+                };
+                (
+                    change,
+                    format!(
+                        "{} ({:+.1}% from {})",
+                        b.metric.show(actual),
+                        change,
+                        b.metric.show(base)
+                    ),
+                )
+            } else {
+                (actual, b.metric.show(actual))
+            };
+            if b.op.holds(measured, b.value) {
                 out.push(Broken {
                     budget: b.text.clone(),
                     concurrency: level.concurrency,
-                    actual: b.metric.show(actual),
+                    actual: shown,
                 });
             }
         }
@@ -333,6 +383,33 @@ mod tests {
     }
 
     #[test]
+    fn relative_budgets_compare_with_the_baseline() {
+        let base = level(1_000, 10, 0);
+        let slower = level(800, 12, 0);
+        let budgets = parse("p50>+10%,rps<-5%,p99>+50%").unwrap();
+        assert!(budgets.iter().all(|b| b.relative));
+        assert_eq!(budgets[1].text, "rps<-5%");
+        // Without a baseline, relative budgets judge nothing.
+        assert!(check(&budgets, std::slice::from_ref(&slower), None).is_empty());
+        let broken = check(
+            &budgets,
+            std::slice::from_ref(&slower),
+            Some(std::slice::from_ref(&base)),
+        );
+        let texts: Vec<&str> = broken.iter().map(|b| b.budget.as_str()).collect();
+        assert_eq!(texts, ["p50>+10%", "rps<-5%"]);
+        assert_eq!(broken[0].actual, "12.0 ms (+20.0% from 10.0 ms)");
+        assert!(
+            check(
+                &budgets,
+                std::slice::from_ref(&base),
+                Some(std::slice::from_ref(&base))
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn mistakes_are_explained() {
         for (text, needle) in [
             ("", "no conditions"),
@@ -342,6 +419,7 @@ mod tests {
             ("p99>fast", "not a number"),
             ("error_rate>5", "fraction"),
             ("rps<-1", "not a number"),
+            ("p99>+x%", "not a change"),
         ] {
             let e = parse(text).unwrap_err();
             assert!(e.contains(needle), "{text}: {e}");
@@ -354,8 +432,8 @@ mod tests {
         let good = level(10_000, 5, 0);
         let bad = level(1_000, 30, 10);
         let budgets = parse("p99>20ms,error_rate>0.1%,rps<5000").unwrap();
-        assert!(check(&budgets, std::slice::from_ref(&good)).is_empty());
-        let broken = check(&budgets, &[good, bad]);
+        assert!(check(&budgets, std::slice::from_ref(&good), None).is_empty());
+        let broken = check(&budgets, &[good, bad], None);
         let texts: Vec<String> = broken
             .iter()
             .map(|b| format!("{} c={} {}", b.budget, b.concurrency, b.actual))

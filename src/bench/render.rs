@@ -279,6 +279,7 @@ mod tests {
         let broken = super::super::budget::check(
             &super::super::budget::parse("p99>1ms,rps<100").unwrap(),
             &r.levels,
+            None,
         );
         let text = human(
             &r,

@@ -137,6 +137,14 @@ fn resolve(args: &BenchArgs) -> anyhow::Result<Plan> {
         .map(budget::parse)
         .transpose()
         .map_err(usage)?;
+    if let Some(b) = budgets.iter().flatten().find(|b| b.relative)
+        && args.compare.is_none()
+    {
+        return Err(usage(format!(
+            "`--fail-if {}` is a change against a baseline: add `--compare FILE` (written by `--save-baseline`)",
+            b.text
+        )));
+    }
     let baseline = match &args.compare {
         None => None,
         Some(path) => {
@@ -311,10 +319,10 @@ async fn bench(
     };
     let comparison: Option<Comparison> =
         plan.baseline.as_ref().map(|b| compare::compare(b, &report));
-    let broken = plan
-        .budgets
-        .as_ref()
-        .map(|b| budget::check(b, &report.levels));
+    let broken = plan.budgets.as_ref().map(|b| {
+        let base = plan.baseline.as_ref().map(|r| r.levels.as_slice());
+        budget::check(b, &report.levels, base)
+    });
     if let Some(path) = &args.save_baseline {
         let text = serde_json::to_string_pretty(&report)? + "\n";
         std::fs::write(path, text).map_err(|e| {

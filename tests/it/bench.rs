@@ -462,6 +462,60 @@ fn compare_reports_the_change_per_metric() {
         String::from_utf8_lossy(&other.stdout)
             .contains("note: the baseline has no level with concurrency 3")
     );
+    // Relative budgets judge the change against the baseline.
+    let met = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ok",
+        "-n",
+        "40",
+        "-c",
+        "2",
+        "--compare",
+        base,
+        "--fail-if",
+        "p50>+100000%",
+    ]);
+    assert_eq!(
+        met.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&met.stdout)
+    );
+    let broken = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ok",
+        "-n",
+        "40",
+        "-c",
+        "2",
+        "--compare",
+        base,
+        "--fail-if",
+        "rps>-100%",
+    ]);
+    assert_eq!(broken.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&broken.stdout);
+    assert!(
+        text.contains("budget broken (c=2): rps>-100% — measured"),
+        "{text}"
+    );
+    assert!(text.contains("% from "), "{text}");
+    let alone = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ok",
+        "-n",
+        "1",
+        "--fail-if",
+        "p99>+10%",
+    ]);
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&alone.stderr).contains("add `--compare FILE`"));
     std::fs::write(base, "{}").unwrap();
     let bad = bench(&["--url", &url, "--tool", "ok", "-n", "1", "--compare", base]);
     assert_eq!(bad.status.code(), Some(2));
