@@ -324,7 +324,10 @@ impl HttpConn {
         h.insert(header::HOST, self.target.authority.clone());
         h.insert(header::CONTENT_TYPE, JSON);
         h.insert(header::ACCEPT, ACCEPT);
-        h.insert(VERSION, self.version.clone());
+        // Like the SDK clients: no version header on `initialize` (the body names it).
+        if self.modern || method != "initialize" {
+            h.insert(VERSION, self.version.clone());
+        }
         if self.modern {
             h.insert(MCP_METHOD, method.clone());
             if let Some(name) = t.and_then(|t| t.name.clone()) {
