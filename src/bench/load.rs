@@ -130,7 +130,10 @@ pub async fn run_level(
         (Some(d), Some(_)) => ran.min(d),
         (None, _) => ran,
     };
-    Ok(summarize(c, plan.rate, window, &total))
+    let mut level = summarize(c, plan.rate, window, &total);
+    let labels: Vec<String> = ctx.templates.iter().map(|t| t.label.clone()).collect();
+    level.calls = super::stats::per_call(&total, &labels);
+    Ok(level)
 }
 
 async fn close_all(conns: Vec<Conn>) {
@@ -181,7 +184,7 @@ async fn worker(
         }
     }
     ctx.progress.measuring.store(true, Ordering::Relaxed);
-    let mut rec = Recorder::new();
+    let mut rec = Recorder::with_calls(ctx.templates.len());
     match ctx.plan.rate {
         Some(rate) => {
             let c = ctx.plan.concurrency.max(1) as u64;
@@ -215,10 +218,10 @@ async fn worker(
 }
 
 /// The next template in the worker's cycle through the mix.
-fn next<'a>(ctx: &'a Ctx, cursor: &mut usize) -> &'a Template {
+fn next<'a>(ctx: &'a Ctx, cursor: &mut usize) -> (usize, &'a Template) {
     let i = ctx.schedule[*cursor % ctx.schedule.len()];
     *cursor = cursor.wrapping_add(1);
-    &ctx.templates[i]
+    (i, &ctx.templates[i])
 }
 
 /// A worker's two timers, registered once per phase rather than once per request: the
@@ -316,7 +319,7 @@ async fn closed_loop(
         if end.is_some_and(|e| Instant::now() >= e) {
             return;
         }
-        let t = next(ctx, cursor);
+        let (call, t) = next(ctx, cursor);
         let sent = Instant::now();
         let Some(outcome) = exchange(conn, t, ctx.plan.timeout, &mut timers).await else {
             rec.aborted += 1;
@@ -325,7 +328,7 @@ async fn closed_loop(
         let latency = sent.elapsed();
         count(ctx, outcome.0.is_ok(), live);
         backoff_after(&outcome, end).await;
-        rec.record(outcome, latency);
+        rec.record_call(call, outcome, latency);
     }
 }
 
@@ -371,14 +374,14 @@ async fn open_loop(
         rec.max_lag_us = rec
             .max_lag_us
             .max(u64::try_from(lag.as_micros()).unwrap_or(u64::MAX));
-        let t = next(ctx, cursor);
+        let (call, t) = next(ctx, cursor);
         let Some(outcome) = exchange(conn, t, ctx.plan.timeout, &mut timers).await else {
             rec.aborted += 1;
             return;
         };
         let latency = if busy { slot.elapsed() } else { sent.elapsed() };
         count(ctx, outcome.0.is_ok(), live);
-        rec.record(outcome, latency);
+        rec.record_call(call, outcome, latency);
         k += 1;
     }
 }

@@ -131,6 +131,22 @@ pub fn human(r: &Report, extras: &Extras) -> String {
         if !parts.is_empty() {
             let _ = writeln!(out, "responses{tag}: {}", parts.join(", "));
         }
+        if !l.calls.is_empty() {
+            let _ = writeln!(out, "per call{tag}:");
+            let mut t = table();
+            t.set_header(["call", "requests", "errors", "p50", "p99"]);
+            for c in &l.calls {
+                t.add_row([
+                    c.call.clone(),
+                    c.requests.to_string(),
+                    c.errors.to_string(),
+                    fmt_ms(c.p50_ms),
+                    fmt_ms(c.p99_ms),
+                ]);
+            }
+            right(&mut t, 1);
+            let _ = writeln!(out, "{t}");
+        }
         for w in &l.warnings {
             let _ = writeln!(out, "warning{tag}: {w}");
         }

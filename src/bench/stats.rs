@@ -128,8 +128,29 @@ impl ContentTypes {
 /// The outcome of one request.
 pub type Outcome = (Result<(), Failure>, Option<Content>);
 
+/// One kind of call's tally in a mix.
+pub struct CallTally {
+    pub ok: u64,
+    pub errors: u64,
+    /// Latency of its successes, in µs (2 significant digits, grows as needed).
+    pub hist: Histogram<u64>,
+}
+
+impl CallTally {
+    fn new() -> Self {
+        CallTally {
+            ok: 0,
+            errors: 0,
+            hist: Histogram::new(2)
+                .unwrap_or_else(|_| unreachable!("2 significant digits are valid")),
+        }
+    }
+}
+
 /// One worker's tally. Merged with the others' after the run.
 pub struct Recorder {
+    /// Per kind of call, when the work is a mix of several (else empty).
+    pub calls: Vec<CallTally>,
     /// Latency of successful requests, in µs.
     pub hist: Histogram<u64>,
     pub ok: u64,
@@ -155,6 +176,7 @@ impl Default for Recorder {
 impl Recorder {
     pub fn new() -> Self {
         Self {
+            calls: Vec::new(),
             hist: new_histogram(),
             ok: 0,
             errors: BTreeMap::new(),
@@ -165,6 +187,29 @@ impl Recorder {
             late: 0,
             max_lag_us: 0,
         }
+    }
+
+    /// A tally that also keeps each of `kinds` calls apart (when there is more than one).
+    pub fn with_calls(kinds: usize) -> Self {
+        let mut r = Self::new();
+        if kinds > 1 {
+            r.calls = (0..kinds).map(|_| CallTally::new()).collect();
+        }
+        r
+    }
+
+    /// [`Recorder::record`] for the `call`-th kind of call of a mix.
+    pub fn record_call(&mut self, call: usize, outcome: Outcome, latency: Duration) {
+        if let Some(t) = self.calls.get_mut(call) {
+            if outcome.0.is_ok() {
+                t.ok += 1;
+                let us = u64::try_from(latency.as_micros()).unwrap_or(MAX_LATENCY_US);
+                let _ = t.hist.record(us.clamp(1, MAX_LATENCY_US));
+            } else {
+                t.errors += 1;
+            }
+        }
+        self.record(outcome, latency);
     }
 
     /// Counts one finished request; `latency` is timed for successes only.
@@ -190,6 +235,15 @@ impl Recorder {
     }
 
     pub fn merge(&mut self, o: Recorder) {
+        if self.calls.is_empty() {
+            self.calls = o.calls;
+        } else {
+            for (mine, theirs) in self.calls.iter_mut().zip(o.calls) {
+                mine.ok += theirs.ok;
+                mine.errors += theirs.errors;
+                let _ = mine.hist.add(&theirs.hist);
+            }
+        }
         let _ = self.hist.add(&o.hist);
         self.ok += o.ok;
         for (k, n) in o.errors {
@@ -290,6 +344,45 @@ pub struct Level {
     /// Latency distribution (log-spaced buckets, empty ones left out).
     pub histogram: Vec<Bucket>,
     pub warnings: Vec<String>,
+    /// With a mix of several calls: each call's share (absent otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<CallSummary>,
+}
+
+/// One kind of call of a mix, within a level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallSummary {
+    /// `tools/call NAME` or the method.
+    pub call: String,
+    pub requests: u64,
+    pub errors: u64,
+    /// Latency of its successful requests (2 significant digits).
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+}
+
+/// Each kind of call's figures, labelled, from a merged tally (empty for single-call work).
+pub fn per_call(rec: &Recorder, labels: &[String]) -> Vec<CallSummary> {
+    rec.calls
+        .iter()
+        .zip(labels)
+        .map(|(t, label)| {
+            let q = |p: f64| {
+                if t.hist.is_empty() {
+                    0.0
+                } else {
+                    t.hist.value_at_quantile(p) as f64 / 1000.0
+                }
+            };
+            CallSummary {
+                call: label.clone(),
+                requests: t.ok + t.errors,
+                errors: t.errors,
+                p50_ms: q(0.5),
+                p99_ms: q(0.99),
+            }
+        })
+        .collect()
 }
 
 /// Merges the workers' tallies into a level's results.
@@ -368,6 +461,7 @@ pub fn summarize(concurrency: usize, rate: Option<f64>, window: Duration, rec: &
         open_loop,
         histogram: buckets,
         warnings,
+        calls: Vec::new(),
     }
 }
 
@@ -518,6 +612,29 @@ mod tests {
         assert!((level.latency.min_ms - 2.0).abs() < 0.01);
         assert!((level.latency.max_ms - 4.0).abs() < 0.01);
         assert!((level.latency.mean_ms - 3.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn mixes_are_tallied_per_call() {
+        let mut a = Recorder::with_calls(2);
+        a.record_call(0, ok(), Duration::from_millis(1));
+        a.record_call(1, ok(), Duration::from_millis(8));
+        let mut b = Recorder::with_calls(2);
+        b.record_call(
+            1,
+            (Err(Failure::new(ErrorKind::Tool, "x")), None),
+            Duration::ZERO,
+        );
+        b.record_call(0, ok(), Duration::from_millis(1));
+        a.merge(b);
+        let calls = per_call(&a, &["tools/call a".into(), "tools/list".into()]);
+        assert_eq!(calls.len(), 2);
+        assert_eq!((calls[0].requests, calls[0].errors), (2, 0));
+        assert_eq!((calls[1].requests, calls[1].errors), (2, 1));
+        assert!((calls[0].p50_ms - 1.0).abs() < 0.02, "{calls:?}");
+        assert!((calls[1].p99_ms - 8.0).abs() < 0.1, "{calls:?}");
+        // A single kind of call keeps no separate tally.
+        assert!(Recorder::with_calls(1).calls.is_empty());
     }
 
     #[test]

@@ -204,6 +204,19 @@ fn counts_add_up_and_every_error_kind_is_classified() {
     // The 503 came as text/plain.
     assert_eq!(ct["other"].as_u64().unwrap(), got("http_503"));
     assert!((level["error_rate"].as_f64().unwrap() - n("errors") as f64 / 140.0).abs() < 1e-9);
+    // Each call of the mix on its own.
+    let calls = level["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 7);
+    for c in calls {
+        let tool = c["call"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("tools/call ")
+            .unwrap();
+        assert_eq!(c["requests"].as_u64().unwrap(), got(tool), "{c}");
+        let failing = !matches!(tool, "ok" | "sse");
+        assert_eq!(c["errors"] == c["requests"], failing, "{c}");
+    }
 }
 
 #[test]
