@@ -128,6 +128,9 @@ impl ContentTypes {
 /// The outcome of one request.
 pub type Outcome = (Result<(), Failure>, Option<Content>);
 
+/// Mixes with more kinds of calls than this get no per-call figures.
+pub const MAX_CALL_TALLIES: usize = 32;
+
 /// One kind of call's tally in a mix.
 pub struct CallTally {
     pub ok: u64,
@@ -189,10 +192,11 @@ impl Recorder {
         }
     }
 
-    /// A tally that also keeps each of `kinds` calls apart (when there is more than one).
+    /// A tally that also keeps each of `kinds` calls apart (when there are 2 to
+    /// [`MAX_CALL_TALLIES`]; larger mixes are reported as a whole, to bound memory).
     pub fn with_calls(kinds: usize) -> Self {
         let mut r = Self::new();
-        if kinds > 1 {
+        if (2..=MAX_CALL_TALLIES).contains(&kinds) {
             r.calls = (0..kinds).map(|_| CallTally::new()).collect();
         }
         r
