@@ -882,3 +882,92 @@ fn broken_and_refused_connections_are_classified() {
     assert_eq!(transport + connect, 20, "{kinds:?}");
     assert_eq!(kinds.len(), 2, "{kinds:?}");
 }
+
+/// Sessions a legacy-only stub opened and deleted.
+#[derive(Default)]
+struct Sessions {
+    opened: std::sync::atomic::AtomicU64,
+    deleted: std::sync::atomic::AtomicU64,
+    calls_without_session: std::sync::atomic::AtomicU64,
+}
+
+/// A server of the handshake era only: `server/discover` is an unknown method, `tools/call`
+/// needs the session from `initialize`.
+async fn legacy_only(
+    State(s): State<Arc<Sessions>>,
+    method: axum::http::Method,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Response {
+    use std::sync::atomic::Ordering::SeqCst;
+    if method == axum::http::Method::DELETE {
+        s.deleted.fetch_add(1, SeqCst);
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    let req: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let id = req["id"].clone();
+    let json = |status: StatusCode, v: Value| {
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            v.to_string(),
+        )
+            .into_response()
+    };
+    match req["method"].as_str().unwrap_or("") {
+        "initialize" => {
+            let n = s.opened.fetch_add(1, SeqCst);
+            let mut resp = json(
+                StatusCode::OK,
+                json!({ "jsonrpc": "2.0", "id": id, "result": {
+                    "protocolVersion": "2025-11-25", "capabilities": { "tools": {} },
+                    "serverInfo": { "name": "legacy-stub", "version": "1" } } }),
+            );
+            resp.headers_mut()
+                .insert("mcp-session-id", format!("s{n}").parse().unwrap());
+            resp
+        }
+        "notifications/initialized" => StatusCode::ACCEPTED.into_response(),
+        "tools/call" if headers.contains_key("mcp-session-id") => json(
+            StatusCode::OK,
+            json!({ "jsonrpc": "2.0", "id": id, "result": { "content": [] } }),
+        ),
+        "tools/call" => {
+            s.calls_without_session.fetch_add(1, SeqCst);
+            json(
+                StatusCode::BAD_REQUEST,
+                json!({ "jsonrpc": "2.0", "id": id, "error": { "code": -32600, "message": "no session" } }),
+            )
+        }
+        _ => json(
+            StatusCode::NOT_FOUND,
+            json!({ "jsonrpc": "2.0", "id": id, "error": { "code": -32601, "message": "Method not found" } }),
+        ),
+    }
+}
+
+#[test]
+fn auto_falls_back_to_the_handshake_and_deletes_every_session() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let sessions = Arc::new(Sessions::default());
+    let router = Router::new()
+        .route("/mcp", post(legacy_only).delete(legacy_only))
+        .with_state(sessions.clone());
+    let url = format!("http://{}/mcp", serve(router));
+    let out = bench(&[
+        "--url", &url, "--tool", "echo", "-n", "30", "-c", "3", "--format", "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_out(&out);
+    assert_eq!(report["target"]["protocol"], "2025-11-25");
+    assert_eq!(report["levels"][0]["successes"], 30);
+    assert_eq!(sessions.calls_without_session.load(SeqCst), 0);
+    // The probe's, the validation call's and one per worker; all deleted at the end.
+    assert_eq!(sessions.opened.load(SeqCst), 1 + 1 + 3);
+    assert_eq!(sessions.deleted.load(SeqCst), sessions.opened.load(SeqCst));
+}
