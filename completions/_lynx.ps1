@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('tool:list', 'tool:list', [CompletionResultType]::ParameterValue, 'List the project''s tools as MCP clients see them')
             [CompletionResult]::new('tool:call', 'tool:call', [CompletionResultType]::ParameterValue, 'Call one tool through the same pipeline `lynx serve` uses, and print its result')
             [CompletionResult]::new('tool:test', 'tool:test', [CompletionResultType]::ParameterValue, 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test an MCP server (Streamable HTTP, stdio, or an in-process `lynx serve`) and report throughput, latency percentiles and errors by kind. Exit 1 when the validation call fails or a `--fail-if` budget is broken')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a file kind (what editors use for completion and hover)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -183,6 +184,39 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'lynx;bench' {
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The server''s Streamable HTTP endpoint, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`)')
+            [CompletionResult]::new('--stdio', '--stdio', [CompletionResultType]::ParameterName, 'Spawn the server and speak MCP on its stdin/stdout: the command and its arguments as one string (quotes group words; no shell). One process per concurrent worker')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'Protocol era: probe like a real client (`auto`), or force one')
+            [CompletionResult]::new('--tool', '--tool', [CompletionResultType]::ParameterName, 'Call this tool on every request')
+            [CompletionResult]::new('--args', '--args', [CompletionResultType]::ParameterName, 'The tool''s arguments: a JSON object, or `@FILE` to read it from a file')
+            [CompletionResult]::new('--mix', '--mix', [CompletionResultType]::ParameterName, 'A weighted list of calls (YAML or JSON), e.g. `[{tool: demo.echo, args: {message: hi}, weight: 3}, {method: tools/list}]`')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Send this method with empty params instead of a tool call, e.g. `tools/list`')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Concurrent workers (connections, or server processes with `--stdio`); a comma-separated list runs one level per value, e.g. `-c 1,16,64`')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Concurrent workers (connections, or server processes with `--stdio`); a comma-separated list runs one level per value, e.g. `-c 1,16,64`')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Concurrent workers (connections, or server processes with `--stdio`); a comma-separated list runs one level per value, e.g. `-c 1,16,64`')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Requests per level (after the warm-up). With `--duration` too, whichever ends first')
+            [CompletionResult]::new('--requests', '--requests', [CompletionResultType]::ParameterName, 'Requests per level (after the warm-up). With `--duration` too, whichever ends first')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Length of each level''s measured window, e.g. `30s` (default 10s unless `-n` is given)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Length of each level''s measured window, e.g. `30s` (default 10s unless `-n` is given)')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Load before each level''s measured window, not counted, e.g. `2s`')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Open loop: send this many requests per second in all (spread over the workers) on a fixed schedule; latency counts from each request''s scheduled time')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Per-request time limit; slower answers count as `timeout` errors')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--save-baseline', '--save-baseline', [CompletionResultType]::ParameterName, 'Write the results as JSON to FILE, as a baseline for `--compare`')
+            [CompletionResult]::new('--compare', '--compare', [CompletionResultType]::ParameterName, 'Compare the results with a baseline written by `--save-baseline` (change per metric)')
+            [CompletionResult]::new('--fail-if', '--fail-if', [CompletionResultType]::ParameterName, 'Exit 1 if any level breaks a budget: comma-separated conditions on rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g. "p99>20ms,error_rate>0.1%,rps<5000"; a signed percentage is a change against the `--compare` baseline, e.g. "p99>+10%,rps<-5%"')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
+            [CompletionResult]::new('--embedded', '--embedded', [CompletionResultType]::ParameterName, 'Bench an in-process `lynx serve` of the current project on a free loopback port (the server shares the machine''s cores with the generator)')
+            [CompletionResult]::new('--histogram', '--histogram', [CompletionResultType]::ParameterName, 'Also print the latency distribution of each level')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'lynx;schema' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Use this lynx.toml instead of searching upward from the files or the working directory')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)')
@@ -210,6 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('tool:list', 'tool:list', [CompletionResultType]::ParameterValue, 'List the project''s tools as MCP clients see them')
             [CompletionResult]::new('tool:call', 'tool:call', [CompletionResultType]::ParameterValue, 'Call one tool through the same pipeline `lynx serve` uses, and print its result')
             [CompletionResult]::new('tool:test', 'tool:test', [CompletionResultType]::ParameterValue, 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Load-test an MCP server (Streamable HTTP, stdio, or an in-process `lynx serve`) and report throughput, latency percentiles and errors by kind. Exit 1 when the validation call fails or a `--fail-if` budget is broken')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of a file kind (what editors use for completion and hover)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -237,6 +272,9 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             break
         }
         'lynx;help;tool:test' {
+            break
+        }
+        'lynx;help;bench' {
             break
         }
         'lynx;help;schema' {

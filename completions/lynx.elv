@@ -33,6 +33,7 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand tool:list 'List the project''s tools as MCP clients see them'
             cand tool:call 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
             cand tool:test 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
+            cand bench 'Load-test an MCP server (Streamable HTTP, stdio, or an in-process `lynx serve`) and report throughput, latency percentiles and errors by kind. Exit 1 when the validation call fails or a `--fail-if` budget is broken'
             cand schema 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -170,6 +171,38 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'lynx;bench'= {
+            cand --url 'The server''s Streamable HTTP endpoint, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`)'
+            cand --stdio 'Spawn the server and speak MCP on its stdin/stdout: the command and its arguments as one string (quotes group words; no shell). One process per concurrent worker'
+            cand --protocol 'Protocol era: probe like a real client (`auto`), or force one'
+            cand --tool 'Call this tool on every request'
+            cand --args 'The tool''s arguments: a JSON object, or `@FILE` to read it from a file'
+            cand --mix 'A weighted list of calls (YAML or JSON), e.g. `[{tool: demo.echo, args: {message: hi}, weight: 3}, {method: tools/list}]`'
+            cand --method 'Send this method with empty params instead of a tool call, e.g. `tools/list`'
+            cand -c 'Concurrent workers (connections, or server processes with `--stdio`); a comma-separated list runs one level per value, e.g. `-c 1,16,64`'
+            cand --concurrency 'Concurrent workers (connections, or server processes with `--stdio`); a comma-separated list runs one level per value, e.g. `-c 1,16,64`'
+            cand --connections 'Concurrent workers (connections, or server processes with `--stdio`); a comma-separated list runs one level per value, e.g. `-c 1,16,64`'
+            cand -n 'Requests per level (after the warm-up). With `--duration` too, whichever ends first'
+            cand --requests 'Requests per level (after the warm-up). With `--duration` too, whichever ends first'
+            cand -d 'Length of each level''s measured window, e.g. `30s` (default 10s unless `-n` is given)'
+            cand --duration 'Length of each level''s measured window, e.g. `30s` (default 10s unless `-n` is given)'
+            cand --warmup 'Load before each level''s measured window, not counted, e.g. `2s`'
+            cand --rate 'Open loop: send this many requests per second in all (spread over the workers) on a fixed schedule; latency counts from each request''s scheduled time'
+            cand --timeout 'Per-request time limit; slower answers count as `timeout` errors'
+            cand -f 'Output format'
+            cand --format 'Output format'
+            cand --save-baseline 'Write the results as JSON to FILE, as a baseline for `--compare`'
+            cand --compare 'Compare the results with a baseline written by `--save-baseline` (change per metric)'
+            cand --fail-if 'Exit 1 if any level breaks a budget: comma-separated conditions on rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g. "p99>20ms,error_rate>0.1%,rps<5000"; a signed percentage is a change against the `--compare` baseline, e.g. "p99>+10%,rps<-5%"'
+            cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
+            cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
+            cand --embedded 'Bench an in-process `lynx serve` of the current project on a free loopback port (the server shares the machine''s cores with the generator)'
+            cand --histogram 'Also print the latency distribution of each level'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'lynx;schema'= {
             cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
             cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
@@ -195,6 +228,7 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand tool:list 'List the project''s tools as MCP clients see them'
             cand tool:call 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
             cand tool:test 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
+            cand bench 'Load-test an MCP server (Streamable HTTP, stdio, or an in-process `lynx serve`) and report throughput, latency percentiles and errors by kind. Exit 1 when the validation call fails or a `--fail-if` budget is broken'
             cand schema 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -214,6 +248,8 @@ set edit:completion:arg-completer[lynx] = {|@words|
         &'lynx;help;tool:call'= {
         }
         &'lynx;help;tool:test'= {
+        }
+        &'lynx;help;bench'= {
         }
         &'lynx;help;schema'= {
         }

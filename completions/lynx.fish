@@ -39,6 +39,7 @@ complete -c lynx -n "__fish_lynx_needs_command" -f -a "serve" -d 'Serve the proj
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:list" -d 'List the project\'s tools as MCP clients see them'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:call" -d 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "tool:test" -d 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
+complete -c lynx -n "__fish_lynx_needs_command" -f -a "bench" -d 'Load-test an MCP server (Streamable HTTP, stdio, or an in-process `lynx serve`) and report throughput, latency percentiles and errors by kind. Exit 1 when the validation call fails or a `--fail-if` budget is broken'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c lynx -n "__fish_lynx_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -188,6 +189,35 @@ always\t''
 never\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand tool:test" -s h -l help -d 'Print help'
 complete -c lynx -n "__fish_lynx_using_subcommand tool:test" -s V -l version -d 'Print version'
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l url -d 'The server\'s Streamable HTTP endpoint, e.g. http://127.0.0.1:7878/mcp (a URL without a path means `/mcp`)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l stdio -d 'Spawn the server and speak MCP on its stdin/stdout: the command and its arguments as one string (quotes group words; no shell). One process per concurrent worker' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l protocol -d 'Protocol era: probe like a real client (`auto`), or force one' -r -f -a "auto\t'Probe with `server/discover`, fall back to the `initialize` handshake (like a real client)'
+2026-07-28\t'The stateless era: no session, the `_meta` envelope and `Mcp-*` headers on every request'
+2025-11-25\t'The handshake era: one session per connection, set up before the measured window'
+2025-06-18\t'The handshake era, asking for 2025-06-18'"
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l tool -d 'Call this tool on every request' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l args -d 'The tool\'s arguments: a JSON object, or `@FILE` to read it from a file' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l mix -d 'A weighted list of calls (YAML or JSON), e.g. `[{tool: demo.echo, args: {message: hi}, weight: 3}, {method: tools/list}]`' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l method -d 'Send this method with empty params instead of a tool call, e.g. `tools/list`' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -s c -l concurrency -l connections -d 'Concurrent workers (connections, or server processes with `--stdio`); a comma-separated list runs one level per value, e.g. `-c 1,16,64`' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -s n -l requests -d 'Requests per level (after the warm-up). With `--duration` too, whichever ends first' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -s d -l duration -d 'Length of each level\'s measured window, e.g. `30s` (default 10s unless `-n` is given)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l warmup -d 'Load before each level\'s measured window, not counted, e.g. `2s`' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l rate -d 'Open loop: send this many requests per second in all (spread over the workers) on a fixed schedule; latency counts from each request\'s scheduled time' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l timeout -d 'Per-request time limit; slower answers count as `timeout` errors' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -s f -l format -d 'Output format' -r -f -a "human\t''
+json\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l save-baseline -d 'Write the results as JSON to FILE, as a baseline for `--compare`' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l compare -d 'Compare the results with a baseline written by `--save-baseline` (change per metric)' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l fail-if -d 'Exit 1 if any level breaks a budget: comma-separated conditions on rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g. "p99>20ms,error_rate>0.1%,rps<5000"; a signed percentage is a change against the `--compare` baseline, e.g. "p99>+10%,rps<-5%"' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l embedded -d 'Bench an in-process `lynx serve` of the current project on a free loopback port (the server shares the machine\'s cores with the generator)'
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l histogram -d 'Also print the latency distribution of each level'
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c lynx -n "__fish_lynx_using_subcommand schema" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand schema" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
 always\t''
@@ -200,14 +230,15 @@ always\t''
 never\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c lynx -n "__fish_lynx_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "init" -d 'Create a new project: lynx.toml, an example tool with its handler and tests, a workflow calling it, .gitignore, a README and the JSON Schemas for editors'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:create" -d 'Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP service, or a builtin) that validate, run and pass their own tests as generated'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "workflow:create" -d 'Scaffold a workflow from a template, or as a chain of the project\'s tools (`--steps`)'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "serve" -d 'Serve the project\'s tools over MCP: Streamable HTTP (default) or stdio'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:list" -d 'List the project\'s tools as MCP clients see them'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:call" -d 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "tool:test" -d 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "init" -d 'Create a new project: lynx.toml, an example tool with its handler and tests, a workflow calling it, .gitignore, a README and the JSON Schemas for editors'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "tool:create" -d 'Scaffold a tool file and its handler (Python, Node, bash, a Python worker, an HTTP service, or a builtin) that validate, run and pass their own tests as generated'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "workflow:create" -d 'Scaffold a workflow from a template, or as a chain of the project\'s tools (`--steps`)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "tool:validate" -d 'Lint tool, workflow and lynx.toml files: JSON Schemas plus semantic rules, with exact line:col diagnostics. Exit 0 when clean, 1 on findings, 2 on a bad command line'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "serve" -d 'Serve the project\'s tools over MCP: Streamable HTTP (default) or stdio'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "tool:list" -d 'List the project\'s tools as MCP clients see them'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "tool:call" -d 'Call one tool through the same pipeline `lynx serve` uses, and print its result'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "tool:test" -d 'Run the `tests:` cases of tool files; exit 1 if any fails, with a diff'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "bench" -d 'Load-test an MCP server (Streamable HTTP, stdio, or an in-process `lynx serve`) and report throughput, latency percentiles and errors by kind. Exit 1 when the validation call fails or a `--fail-if` budget is broken'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "schema" -d 'Print the JSON Schema of a file kind (what editors use for completion and hover)'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c lynx -n "__fish_lynx_using_subcommand help; and not __fish_seen_subcommand_from init tool:create workflow:create tool:validate serve tool:list tool:call tool:test bench schema completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

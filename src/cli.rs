@@ -73,6 +73,11 @@ pub enum Command {
     #[command(name = "tool:test")]
     ToolTest(ToolTestArgs),
 
+    /// Load-test an MCP server (Streamable HTTP, stdio, or an in-process `lynx serve`) and
+    /// report throughput, latency percentiles and errors by kind. Exit 1 when the validation
+    /// call fails or a `--fail-if` budget is broken.
+    Bench(Box<BenchArgs>),
+
     /// Print the JSON Schema of a file kind (what editors use for completion and hover).
     Schema(SchemaArgs),
 
@@ -340,4 +345,123 @@ pub struct WorkflowCreateArgs {
 
     #[command(flatten)]
     pub scaffold: ScaffoldFlags,
+}
+
+/// The protocol era `lynx bench` speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BenchProtocol {
+    /// Probe with `server/discover`, fall back to the `initialize` handshake (like a real
+    /// client).
+    Auto,
+    /// The stateless era: no session, the `_meta` envelope and `Mcp-*` headers on every request.
+    #[value(name = "2026-07-28")]
+    V2026_07_28,
+    /// The handshake era: one session per connection, set up before the measured window.
+    #[value(name = "2025-11-25")]
+    V2025_11_25,
+    /// The handshake era, asking for 2025-06-18.
+    #[value(name = "2025-06-18")]
+    V2025_06_18,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["url", "stdio", "embedded"])))]
+#[command(group(clap::ArgGroup::new("work").required(true).args(["tool", "mix", "method"])))]
+pub struct BenchArgs {
+    /// The server's Streamable HTTP endpoint, e.g. http://127.0.0.1:7878/mcp (a URL without a
+    /// path means `/mcp`).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Spawn the server and speak MCP on its stdin/stdout: the command and its arguments as one
+    /// string (quotes group words; no shell). One process per concurrent worker.
+    #[arg(long, value_name = "CMD ARGS", allow_hyphen_values = true)]
+    pub stdio: Option<String>,
+
+    /// Bench an in-process `lynx serve` of the current project on a free loopback port (the
+    /// server shares the machine's cores with the generator).
+    #[arg(long)]
+    pub embedded: bool,
+
+    /// Protocol era: probe like a real client (`auto`), or force one.
+    #[arg(long, value_enum, default_value_t = BenchProtocol::Auto)]
+    pub protocol: BenchProtocol,
+
+    /// Call this tool on every request.
+    #[arg(long, value_name = "NAME")]
+    pub tool: Option<String>,
+
+    /// The tool's arguments: a JSON object, or `@FILE` to read it from a file.
+    #[arg(
+        long,
+        value_name = "JSON|@FILE",
+        default_value = "{}",
+        requires = "tool"
+    )]
+    pub args: String,
+
+    /// A weighted list of calls (YAML or JSON), e.g.
+    /// `[{tool: demo.echo, args: {message: hi}, weight: 3}, {method: tools/list}]`.
+    #[arg(long, value_name = "FILE")]
+    pub mix: Option<PathBuf>,
+
+    /// Send this method with empty params instead of a tool call, e.g. `tools/list`.
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// Concurrent workers (connections, or server processes with `--stdio`); a comma-separated
+    /// list runs one level per value, e.g. `-c 1,16,64`.
+    #[arg(
+        short = 'c',
+        long = "concurrency",
+        visible_alias = "connections",
+        value_name = "N[,N…]",
+        value_delimiter = ',',
+        default_value = "16"
+    )]
+    pub concurrency: Vec<usize>,
+
+    /// Requests per level (after the warm-up). With `--duration` too, whichever ends first.
+    #[arg(short = 'n', long, value_name = "COUNT")]
+    pub requests: Option<u64>,
+
+    /// Length of each level's measured window, e.g. `30s` (default 10s unless `-n` is given).
+    #[arg(short = 'd', long, value_name = "DURATION")]
+    pub duration: Option<String>,
+
+    /// Load before each level's measured window, not counted, e.g. `2s`.
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub warmup: String,
+
+    /// Open loop: send this many requests per second in all (spread over the workers) on a
+    /// fixed schedule; latency counts from each request's scheduled time.
+    #[arg(long, value_name = "R/s")]
+    pub rate: Option<String>,
+
+    /// Per-request time limit; slower answers count as `timeout` errors.
+    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    pub timeout: String,
+
+    /// Output format.
+    #[arg(long, short = 'f', env = "LYNX_FORMAT", value_enum, default_value_t = DataFormat::Human)]
+    pub format: DataFormat,
+
+    /// Also print the latency distribution of each level.
+    #[arg(long)]
+    pub histogram: bool,
+
+    /// Write the results as JSON to FILE, as a baseline for `--compare`.
+    #[arg(long, value_name = "FILE")]
+    pub save_baseline: Option<PathBuf>,
+
+    /// Compare the results with a baseline written by `--save-baseline` (change per metric).
+    #[arg(long, value_name = "FILE")]
+    pub compare: Option<PathBuf>,
+
+    /// Exit 1 if any level breaks a budget: comma-separated conditions on rps, p50, p90, p99,
+    /// p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g.
+    /// "p99>20ms,error_rate>0.1%,rps<5000"; a signed percentage is a change against the
+    /// `--compare` baseline, e.g. "p99>+10%,rps<-5%".
+    #[arg(long, value_name = "BUDGETS")]
+    pub fail_if: Option<String>,
 }

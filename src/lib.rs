@@ -3,6 +3,7 @@
 //! The binary (`main.rs`) only parses the command line and hands over to [`commands::run`].
 //! Everything below `commands` is a library with no terminal access.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod exit;

@@ -1,6 +1,7 @@
 //! One file per subcommand: resolve settings, call the library, print. The only code that
 //! touches the terminal.
 
+mod bench;
 pub mod completions;
 mod init;
 mod scaffolding;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::ToolList(args) => tool_list::run(&args, cli.config),
         Command::ToolCall(args) => tool_call::run(&args, cli.config),
         Command::ToolTest(args) => tool_test::run(&args, cli.config),
+        Command::Bench(args) => bench::run(&args, cli.config),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
     }

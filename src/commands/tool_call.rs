@@ -13,7 +13,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 /// `--args` as a JSON object: inline, `@file`, or `@-` for stdin.
-fn parse_args(raw: &str) -> anyhow::Result<Map<String, Value>> {
+pub(super) fn parse_args(raw: &str) -> anyhow::Result<Map<String, Value>> {
     let text = match raw.strip_prefix('@') {
         Some("-") => {
             let mut s = String::new();

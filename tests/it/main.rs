@@ -1,5 +1,6 @@
 //! The one integration-test binary (one link step for all CLI tests).
 
+mod bench;
 mod client;
 mod conformance;
 mod hostile;

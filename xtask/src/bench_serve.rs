@@ -7,7 +7,10 @@
 //! - `python` (`benches/serve/python_echo.py`): the official Python SDK (`mcp==2.3.0`),
 //!   stateless JSON-response mode.
 //!
-//! The load generator is `wrk` with `benches/serve/mcp_call.lua` (a modern 2026-07-28
+//! With `--generator lynx-bench` the load comes from `lynx bench` instead (same request, same
+//! pinning), and `--write-docs` puts the report into docs/benchmarks.md.
+//!
+//! The default load generator is `wrk` with `benches/serve/mcp_call.lua` (a modern 2026-07-28
 //! `tools/call`; it counts every answer that is not a 200 with `structuredContent`). The server
 //! is pinned to one core (`taskset -c 0`) and wrk to the other (`taskset -c 1`); each
 //! measurement (`wrk -t1 -cC -dDs`) follows a short warm-up at the same concurrency. Every
@@ -102,13 +105,43 @@ pub struct Options {
     /// Also print the figures as JSON (after the tables).
     #[arg(long)]
     json: bool,
+    /// The load generator: `wrk` with `benches/serve/mcp_call.lua`, or `lynx bench` (the lynx
+    /// binary being measured, pinned like wrk).
+    #[arg(long, value_enum, default_value_t = Generator::Wrk)]
+    generator: Generator,
+    /// Also write the report into docs/benchmarks.md (the block between
+    /// `<!-- bench-serve:GENERATOR -->` and `<!-- /bench-serve:GENERATOR -->`, appended if
+    /// missing).
+    #[arg(long)]
+    write_docs: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Generator {
+    Wrk,
+    LynxBench,
+}
+
+impl Generator {
+    fn name(self) -> &'static str {
+        match self {
+            Generator::Wrk => "wrk",
+            Generator::LynxBench => "lynx-bench",
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
 // Small process helpers
 
 /// Run a set-up step (build, install) with its output on our stderr, bounded by `timeout`.
-fn setup_step(what: &str, program: &str, args: &[&str], dir: &Path, timeout: u64) -> Result<()> {
+pub(crate) fn setup_step(
+    what: &str,
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    timeout: u64,
+) -> Result<()> {
     eprintln!("bench-serve: {what}: {program} {}", args.join(" "));
     let secs = timeout.to_string();
     let status = Command::new("timeout")
@@ -148,7 +181,7 @@ pub(crate) fn free_port() -> Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-fn load() -> String {
+pub(crate) fn load() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
@@ -330,7 +363,7 @@ pub(crate) fn stop(r: &mut Running) {
     let _ = r.guard.wait();
 }
 
-fn tail(s: &str, n: usize) -> &str {
+pub(crate) fn tail(s: &str, n: usize) -> &str {
     let mut start = s.len().saturating_sub(n);
     while !s.is_char_boundary(start) {
         start += 1;
@@ -358,7 +391,7 @@ fn call_body(tool: &str) -> String {
 
 /// One `tools/call` over a fresh connection: Ok when the answer is a 200 carrying
 /// `structuredContent` (so a server that answers errors is never timed).
-fn probe(port: u16, tool: &str) -> Result<()> {
+pub(crate) fn probe(port: u16, tool: &str) -> Result<()> {
     let body = call_body(tool);
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
@@ -441,6 +474,101 @@ pub(crate) fn wrk(
     serde_json::from_str(line).context("parsing wrk's BENCH-JSON line")
 }
 
+/// `lynx bench` in place of wrk: the same request, answered in the same `BENCH-JSON` shape.
+#[allow(clippy::too_many_arguments)]
+fn lynx_bench(
+    opts: &Options,
+    lynx: &Path,
+    url: &str,
+    tool: &str,
+    era: &'static str,
+    c: u32,
+    secs: u64,
+) -> Result<Value> {
+    let limit = (secs + 30).to_string();
+    let protocol = if era == "legacy" {
+        "2025-11-25"
+    } else {
+        "2026-07-28"
+    };
+    let args = json!({ "message": "hello from wrk" }).to_string();
+    let out = Command::new("timeout")
+        .args(["-s", "KILL", &limit, "taskset", "-c"])
+        .arg(opts.client_cpu.to_string())
+        .arg(lynx)
+        .args([
+            "bench",
+            "--url",
+            url,
+            "--protocol",
+            protocol,
+            "--tool",
+            tool,
+            "--args",
+            &args,
+        ])
+        .args([
+            "-c",
+            &c.to_string(),
+            "-d",
+            &format!("{secs}s"),
+            "--format",
+            "json",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .context("starting lynx bench")?;
+    let v: Value = serde_json::from_slice(&out.stdout).with_context(|| {
+        format!(
+            "lynx bench printed no JSON ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
+    let l = &v["levels"][0];
+    let kind = |k: &str| -> u64 {
+        l["errors_by_kind"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|e| e["kind"] == k)
+                    .filter_map(|e| e["count"].as_u64())
+                    .sum()
+            })
+            .unwrap_or(0)
+    };
+    let us = |k: &str| (l["latency"][k].as_f64().unwrap_or(0.0) * 1000.0).round() as u64;
+    Ok(json!({
+        "requests": l["requests"], "rps": l["rps"], "ok": l["successes"],
+        "p50_us": us("p50_ms"), "p99_us": us("p99_ms"), "max_us": us("max_ms"),
+        "bad_status": kind("http_status"),
+        "bad_body": kind("jsonrpc_error") + kind("tool_error") + kind("protocol"),
+        "connect_errors": kind("connect"), "read_errors": kind("transport"),
+        "write_errors": 0, "timeouts": kind("timeout"),
+    }))
+}
+
+/// One run of the chosen generator.
+#[allow(clippy::too_many_arguments)]
+fn generate(
+    opts: &Options,
+    lua: &Path,
+    url: &str,
+    tool: &str,
+    era: &'static str,
+    c: u32,
+    secs: u64,
+) -> Result<Value> {
+    match (opts.generator, GENERATOR_BIN.get()) {
+        (Generator::LynxBench, Some(lynx)) => lynx_bench(opts, lynx, url, tool, era, c, secs),
+        (Generator::LynxBench, None) => bail!("no lynx binary for --generator lynx-bench"),
+        (Generator::Wrk, _) => wrk(opts, lua, url, tool, era, c, secs),
+    }
+}
+
+/// The lynx binary that generates load with `--generator lynx-bench`.
+static GENERATOR_BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
 pub(crate) fn measure(
     opts: &Options,
     lua: &Path,
@@ -453,11 +581,11 @@ pub(crate) fn measure(
     let mut warmup_requests = 0;
     if opts.warmup > 0 {
         eprintln!("bench-serve: {label} c={c}: warm-up {} s", opts.warmup);
-        let w = wrk(opts, lua, &r.url, tool, era, c, opts.warmup)?;
+        let w = generate(opts, lua, &r.url, tool, era, c, opts.warmup)?;
         warmup_requests = w["requests"].as_u64().unwrap_or(0);
     }
     eprintln!("bench-serve: {label} c={c}: {} s", opts.duration);
-    let v = wrk(opts, lua, &r.url, tool, era, c, opts.duration)?;
+    let v = generate(opts, lua, &r.url, tool, era, c, opts.duration)?;
     let n = |k: &str| v[k].as_u64().unwrap_or(0);
     if n("ok") == 0 {
         bail!("{label} c={c}: no tools/call succeeded: {v}");
@@ -511,7 +639,7 @@ pub(crate) fn lat(us: u64) -> String {
 // ---------------------------------------------------------------------------------------
 // Preparing the contenders
 
-fn cargo() -> String {
+pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
@@ -658,7 +786,7 @@ fn ensure_wrk(opts: &Options) -> Result<String> {
 }
 
 /// The commit lynx was built from, and whether the sources differed from it.
-fn git_rev(root: &Path) -> String {
+pub(crate) fn git_rev(root: &Path) -> String {
     let r = root.to_string_lossy();
     let rev = capture("git", &["-C", &r, "rev-parse", "--short", "HEAD"])
         .unwrap_or_else(|| "unknown commit".into());
@@ -737,6 +865,34 @@ pub(crate) fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
     }
 }
 
+/// Puts `report` into docs/benchmarks.md between this generator's markers (appending the
+/// block if it is not there yet).
+fn write_docs(root: &Path, generator: Generator, report: &str) -> Result<()> {
+    let path = root.join("docs/benchmarks.md");
+    let doc = std::fs::read_to_string(&path).context("reading docs/benchmarks.md")?;
+    let begin = format!("<!-- bench-serve:{} -->", generator.name());
+    let end = format!("<!-- /bench-serve:{} -->", generator.name());
+    let body = report
+        .trim()
+        .trim_start_matches("# cargo xtask bench-serve")
+        .trim();
+    let block = format!(
+        "{begin}\n\nWritten by `cargo xtask bench-serve --generator {} --write-docs`.\n\n{body}\n\n{end}",
+        generator.name()
+    );
+    let doc = match (doc.find(&begin), doc.find(&end)) {
+        (Some(b), Some(e)) if b < e => format!("{}{block}{}", &doc[..b], &doc[e + end.len()..]),
+        _ => format!(
+            "{}\n\n## `lynx serve` side by side, load from {}\n\n{block}\n",
+            doc.trim_end(),
+            generator.name()
+        ),
+    };
+    std::fs::write(&path, doc).context("writing docs/benchmarks.md")?;
+    eprintln!("bench-serve: wrote the report into docs/benchmarks.md");
+    Ok(())
+}
+
 pub fn run(opts: &Options) -> Result<ExitCode> {
     let root = crate::root();
     let cache = cache_dir();
@@ -754,6 +910,27 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     }
 
     let wrk_version = ensure_wrk(opts)?;
+    if opts.generator == Generator::LynxBench {
+        let bin = match &opts.lynx {
+            Some(p) => p.clone(),
+            None => {
+                if !opts.no_build {
+                    setup_step(
+                        "building lynx",
+                        &cargo(),
+                        &["build", "--release", "--quiet", "-p", "lynx"],
+                        &root,
+                        opts.timeout,
+                    )?;
+                }
+                std::env::var_os("CARGO_TARGET_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| root.join("target"))
+                    .join("release/lynx")
+            }
+        };
+        let _ = GENERATOR_BIN.set(bin);
+    }
     let mut skipped: Vec<String> = Vec::new();
     let mut specs: Vec<Spec> = Vec::new();
     for &server in &opts.servers {
@@ -947,12 +1124,24 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
         out,
         "- load average (1/5/15 min): {load_before} before, {load_after} after"
     );
-    let _ = writeln!(
-        out,
-        "- load: {wrk_version}, `taskset -c {} wrk -t1 -cC -d{}s -s benches/serve/mcp_call.lua` \
-         after a {} s warm-up; servers `taskset -c {}`",
-        opts.client_cpu, opts.duration, opts.warmup, opts.server_cpu
-    );
+    match opts.generator {
+        Generator::Wrk => {
+            let _ = writeln!(
+                out,
+                "- load: {wrk_version}, `taskset -c {} wrk -t1 -cC -d{}s -s benches/serve/mcp_call.lua` \
+                 after a {} s warm-up; servers `taskset -c {}`",
+                opts.client_cpu, opts.duration, opts.warmup, opts.server_cpu
+            );
+        }
+        Generator::LynxBench => {
+            let _ = writeln!(
+                out,
+                "- load: `taskset -c {} lynx bench --url URL --protocol 2026-07-28|2025-11-25 --tool TOOL -cC -d{}s` \
+                 after a {} s warm-up; servers `taskset -c {}`",
+                opts.client_cpu, opts.duration, opts.warmup, opts.server_cpu
+            );
+        }
+    }
     for s in &specs {
         let _ = writeln!(
             out,
@@ -1125,6 +1314,9 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
         }
     }
     println!("{out}");
+    if opts.write_docs {
+        write_docs(&root, opts.generator, &out)?;
+    }
 
     if opts.json {
         let v = json!({

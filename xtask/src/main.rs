@@ -8,8 +8,11 @@
 //! - `bench-serve`: throughput and latency of `lynx serve` over HTTP, side by side with axum,
 //!   rmcp and Python SDK echo servers (`benches/serve/`), plus lynx's stdio transport and its
 //!   `exec` and `worker` handlers.
+//! - `bench-generator`: `lynx bench` against oha and wrk on the same servers (is the load
+//!   generator honest?), plus its accuracy against a builtin 10 ms sleep.
 
 mod bench;
+mod bench_generator;
 mod bench_handlers;
 mod bench_serve;
 mod codegen;
@@ -40,6 +43,9 @@ enum Task {
     BenchValidate(bench::Options),
     /// Benchmark `lynx serve` over HTTP against axum, rmcp and Python SDK echo servers.
     BenchServe(bench_serve::Options),
+    /// Check `lynx bench` against oha and wrk side by side (generator- and server-bound
+    /// targets, and a 10 ms sleep for accuracy).
+    BenchGenerator(bench_generator::Options),
 }
 
 /// The workspace root (the parent of `xtask/`).
@@ -54,6 +60,7 @@ fn main() -> ExitCode {
         Task::Codegen { check } => codegen::run(check),
         Task::BenchValidate(opts) => bench::run(&opts),
         Task::BenchServe(opts) => bench_serve::run(&opts),
+        Task::BenchGenerator(opts) => bench_generator::run(&opts),
     };
     match result {
         Ok(code) => code,
