@@ -95,6 +95,16 @@ pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>, color: bool) -> anyho
         ))
         .into());
     }
+    if let Some((other, _)) = defined
+        .iter()
+        .find(|(name, file)| *file == &tool_path && **name != spec.id)
+    {
+        return Err(UsageError::new(format!(
+            "`--id`: `{tool_path}` holds `{other}`, not `{}`; even with `--force` lynx does not replace another tool\nhelp: pick another id, or move that tool to another file",
+            spec.id
+        ))
+        .into());
+    }
     let plan =
         tool::plan(&root, &spec, crate::scaffold::has_local_schemas(&root)).map_err(usage)?;
     let mut next = String::from("next: ");

@@ -165,8 +165,8 @@ mod tests {
                 "schemas/tool.schema.json",
                 "schemas/workflow.schema.json",
                 "schemas/config.schema.json",
-                "tools/acme_tools_domain_hello_greet.yaml",
-                "handlers/acme_tools_domain_hello_greet.py",
+                "tools/acme_tools.domain.hello.greet.yaml",
+                "handlers/acme_tools.domain.hello.greet.py",
                 "workflows/acme_tools_hello.yaml",
             ]
         );

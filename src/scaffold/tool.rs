@@ -244,7 +244,7 @@ impl ToolSpec {
             HandlerLang::Python | HandlerLang::PythonWorker => Some(format!("handlers/{stem}.py")),
             HandlerLang::Node => Some(format!("handlers/{stem}.mjs")),
             HandlerLang::Bash => Some(format!("handlers/{stem}.sh")),
-            HandlerLang::Http => Some(format!("handlers/{stem}_server.py")),
+            HandlerLang::Http => Some(format!("handlers/{stem}-server.py")),
             HandlerLang::Builtin => None,
         }
     }
@@ -495,10 +495,10 @@ mod tests {
         assert_eq!(spec.layer, LayerArg::Cell);
         assert_eq!(spec.domain, "finance");
         assert_eq!(spec.title, "Payment approve");
-        assert_eq!(spec.tool_path(), "tools/finance_cell_payment_approve.yaml");
+        assert_eq!(spec.tool_path(), "tools/finance.cell.payment.approve.yaml");
         assert_eq!(
             spec.handler_path().as_deref(),
-            Some("handlers/finance_cell_payment_approve.py")
+            Some("handlers/finance.cell.payment.approve.py")
         );
     }
 

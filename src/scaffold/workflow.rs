@@ -460,6 +460,18 @@ pub fn plan(
             ),
         ));
     }
+    if let Some((other, _)) = existing
+        .iter()
+        .find(|(name, file)| *file == &path && **name != spec.name)
+    {
+        return Err(SpecError::new(
+            "--name",
+            format!(
+                "`{path}` holds `{other}`, not `{}`; even with `--force` lynx does not replace another workflow\nhelp: pick another name, or move that workflow to another file",
+                spec.name
+            ),
+        ));
+    }
     let mut plan = Plan::new(root);
     let schema = schema_ref("workflow", &path, local_schemas);
     match &spec.source {

@@ -292,7 +292,7 @@ fn generated_tools_run_and_pass_their_tests() {
         ids.push((handler, id));
     }
     let _service =
-        have("http").then(|| Service::start(&p, "handlers/demo_domain_http_greet_server.py", port));
+        have("http").then(|| Service::start(&p, "handlers/demo.domain.http.greet-server.py", port));
     for (handler, id) in &ids {
         let out = p
             .lynx(&[
@@ -385,9 +385,9 @@ fn generated_handlers_speak_their_protocols() {
     let ok = serde_json::json!({"output": {"message": "Hello, Ada!"}});
     let empty = r#"{"tool": "x", "args": {"name": ""}, "context": {}}"#;
     let exec = [
-        ("python", "python3", "handlers/demo_domain_python_greet.py"),
-        ("node", "node", "handlers/demo_domain_node_greet.mjs"),
-        ("bash", "bash", "handlers/demo_domain_bash_greet.sh"),
+        ("python", "python3", "handlers/demo.domain.python.greet.py"),
+        ("node", "node", "handlers/demo.domain.node.greet.mjs"),
+        ("bash", "bash", "handlers/demo.domain.bash.greet.sh"),
     ];
     for (handler, program, script) in exec {
         let Some(program) = have(handler).then(|| on_path(program)).flatten() else {
@@ -429,7 +429,7 @@ fn generated_handlers_speak_their_protocols() {
     if have("bash") {
         // Without jq on PATH the bash handler falls back to plain bash.
         let bash = on_path("bash").unwrap();
-        let script = "handlers/demo_domain_bash_greet.sh";
+        let script = "handlers/demo.domain.bash.greet.sh";
         assert_eq!(run_handler(p.path(), &bash, script, request, Some("")), ok);
         let err = run_handler(p.path(), &bash, script, empty, Some(""));
         assert!(
@@ -445,7 +445,7 @@ fn generated_handlers_speak_their_protocols() {
     if have("python-worker") {
         use std::io::{BufRead, BufReader, Write};
         let mut child = std::process::Command::new("python3")
-            .arg("handlers/demo_domain_python_worker_greet.py")
+            .arg("handlers/demo.domain.python_worker.greet.py")
             .current_dir(p.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -485,7 +485,7 @@ fn generated_handlers_speak_their_protocols() {
     }
     if have("http") {
         let port = free_port();
-        let _service = Service::start(&p, "handlers/demo_domain_http_greet_server.py", port);
+        let _service = Service::start(&p, "handlers/demo.domain.http.greet-server.py", port);
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
         use std::io::{Read, Write};
         write!(
@@ -593,7 +593,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
     assert!(!p.path().join("new").exists());
 
     let p = init("minimal");
-    p.write("handlers/demo_cell_x_run.sh", "#!/bin/sh\necho mine\n");
+    p.write("handlers/demo.cell.x.run.sh", "#!/bin/sh\necho mine\n");
     let before = snapshot_files(p.path());
     let out = p
         .lynx(&[
@@ -609,11 +609,11 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
     assert!(out.status.success());
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("create    tools/demo_cell_x_run.yaml"),
+        stdout.contains("create    tools/demo.cell.x.run.yaml"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("conflict  handlers/demo_cell_x_run.sh  (exists with other contents; `--force` overwrites it)"),
+        stdout.contains("conflict  handlers/demo.cell.x.run.sh  (exists with other contents; `--force` overwrites it)"),
         "{stdout}"
     );
     let out = p
@@ -627,14 +627,14 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         ])
         .output()
         .unwrap();
-    assert!(text(&out.stdout).contains("create    tools/backup_cell_snapshot_create.yaml"));
+    assert!(text(&out.stdout).contains("create    tools/backup.cell.snapshot.create.yaml"));
     assert_eq!(snapshot_files(p.path()), before);
 }
 
 #[test]
 fn conflicts_stop_the_run_and_force_overwrites_only_planned_files() {
     let p = init("minimal");
-    p.write("handlers/demo_cell_x_run.py", "print('mine')\n");
+    p.write("handlers/demo.cell.x.run.py", "print('mine')\n");
     let args = [
         "tool:create",
         "--id",
@@ -646,22 +646,22 @@ fn conflicts_stop_the_run_and_force_overwrites_only_planned_files() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("`handlers/demo_cell_x_run.py`") && stderr.contains("--force"),
+        stderr.contains("`handlers/demo.cell.x.run.py`") && stderr.contains("--force"),
         "{stderr}"
     );
     assert!(
-        !p.path().join("tools/demo_cell_x_run.yaml").exists(),
+        !p.path().join("tools/demo.cell.x.run.yaml").exists(),
         "nothing written"
     );
     assert_eq!(
-        std::fs::read_to_string(p.path().join("handlers/demo_cell_x_run.py")).unwrap(),
+        std::fs::read_to_string(p.path().join("handlers/demo.cell.x.run.py")).unwrap(),
         "print('mine')\n"
     );
     let mut forced = args.to_vec();
     forced.push("--force");
     let out = p.lynx(&forced).output().unwrap();
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("replaced  handlers/demo_cell_x_run.py"));
+    assert!(text(&out.stdout).contains("replaced  handlers/demo.cell.x.run.py"));
     assert_clean(&p);
 
     // init refuses a non-empty folder; with --force it adds the project, replaces only the files
@@ -832,7 +832,7 @@ fn bad_values_name_their_flag() {
                 "--dir",
                 "tools/more",
             ],
-            "already defined in `tools/demo_domain_hello_greet.yaml`",
+            "already defined in `tools/demo.domain.hello.greet.yaml`",
         ),
         (
             &[
@@ -864,7 +864,7 @@ fn bad_values_name_their_flag() {
                 "--template",
                 "fan-out",
             ],
-            "already defined in `tools/demo_domain_hello_greet.yaml`",
+            "already defined in `tools/demo.domain.hello.greet.yaml`",
         ),
     ];
     for (args, message) in cases {
@@ -1010,9 +1010,9 @@ fn commands_prompt_at_a_terminal() {
         return;
     };
     assert_eq!(status, 0, "{screen}");
-    let tool = std::fs::read_to_string(p.path().join("tools/demo_domain_pty_read.yaml")).unwrap();
+    let tool = std::fs::read_to_string(p.path().join("tools/demo.domain.pty.read.yaml")).unwrap();
     assert!(
-        tool.contains("command: [bash, handlers/demo_domain_pty_read.sh]"),
+        tool.contains("command: [bash, handlers/demo.domain.pty.read.sh]"),
         "{tool}"
     );
     assert!(tool.contains("risk: medium"), "{tool}");
@@ -1061,7 +1061,7 @@ fn commands_prompt_at_a_terminal() {
         screen[hidden..].contains("\x1b[?25h"),
         "cursor shown again: {screen:?}"
     );
-    assert!(!p.path().join("tools/demo_cell_gone_run.yaml").exists());
+    assert!(!p.path().join("tools/demo.cell.gone.run.yaml").exists());
 
     // init: accept the folder's name, pick `minimal` (one up from the default `python`).
     let q = TempProject::new(&[]);
@@ -1073,7 +1073,7 @@ fn commands_prompt_at_a_terminal() {
     )
     .unwrap();
     assert_eq!(status, 0, "{screen}");
-    let tool = std::fs::read_to_string(q.path().join("fresh/tools/fresh_domain_hello_greet.yaml"))
+    let tool = std::fs::read_to_string(q.path().join("fresh/tools/fresh.domain.hello.greet.yaml"))
         .unwrap();
     assert!(tool.contains("kind: builtin"), "{tool}");
 }
@@ -1187,8 +1187,8 @@ fn the_plan_as_json() {
     assert_eq!(
         actions(&dry),
         [
-            "create tools/demo_cell_j_run.yaml",
-            "create handlers/demo_cell_j_run.mjs"
+            "create tools/demo.cell.j.run.yaml",
+            "create handlers/demo.cell.j.run.mjs"
         ]
     );
     let first = run(&[]);
@@ -1204,8 +1204,49 @@ fn the_plan_as_json() {
     assert_eq!(
         actions(&second),
         [
-            "skip tools/demo_cell_j_run.yaml",
-            "skip handlers/demo_cell_j_run.mjs"
+            "skip tools/demo.cell.j.run.yaml",
+            "skip handlers/demo.cell.j.run.mjs"
         ]
+    );
+}
+
+#[test]
+fn ids_that_differ_only_in_dots_and_underscores_get_their_own_files() {
+    let p = init("minimal");
+    for id in ["p1.domain.b_c", "p1.domain.b.c"] {
+        p.lynx(&["tool:create", "--id", id, "--handler", "bash", "--no-input"])
+            .assert()
+            .success();
+    }
+    for id in ["p1.domain.b_c", "p1.domain.b.c"] {
+        let tool = std::fs::read_to_string(p.path().join(format!("tools/{id}.yaml"))).unwrap();
+        assert!(tool.contains(&format!("id: {id}\n")), "{tool}");
+        assert!(p.path().join(format!("handlers/{id}.sh")).is_file());
+    }
+    assert_clean(&p);
+
+    // A hand-named file holding another id is never replaced, even with `--force`.
+    std::fs::rename(
+        p.path().join("tools/p1.domain.b_c.yaml"),
+        p.path().join("tools/p1.domain.x.y.yaml"),
+    )
+    .unwrap();
+    let out = p
+        .lynx(&[
+            "tool:create",
+            "--id",
+            "p1.domain.x.y",
+            "--handler",
+            "bash",
+            "--force",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`tools/p1.domain.x.y.yaml` holds `p1.domain.b_c`"),
+        "{stderr}"
     );
 }
