@@ -111,10 +111,15 @@ pub fn run(
         source,
     };
     let defined = defined_names(&project, &root);
+    let schemas: workflow::ToolSchemas = tools
+        .iter()
+        .map(|(id, t)| ((*id).to_owned(), t.input_schema.clone()))
+        .collect();
     let plan = workflow::plan(
         &root,
         &spec,
         &defined,
+        &schemas,
         crate::scaffold::has_local_schemas(&root),
     )
     .map_err(usage)?;

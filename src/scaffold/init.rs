@@ -134,7 +134,7 @@ pub fn plan(root: &Path, spec: &InitSpec) -> Result<Plan, SpecError> {
                 .cloned(),
         }]),
     };
-    let wf = super::workflow::plan(root, &workflow, &BTreeMap::new(), true)?;
+    let wf = super::workflow::plan(root, &workflow, &BTreeMap::new(), &BTreeMap::new(), true)?;
     for f in wf.files {
         plan.add(&f.path, f.contents, f.executable)?;
     }

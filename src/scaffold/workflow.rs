@@ -426,6 +426,41 @@ fn stub_doc(stub: &Stub, path: &str, local_schemas: bool) -> ToolDoc {
     }
 }
 
+/// Why the arguments a template passes to `stub` (exactly its `props`) do not fit an existing
+/// tool's `input_schema`, judged as the `step-args-mismatch` rule does: a required property
+/// left out, or one it does not know under `additionalProperties: false`.
+fn args_misfit(stub: &Stub, schema: Option<&Map<String, Json>>) -> Option<String> {
+    let schema = schema?;
+    let props = schema.get("properties").and_then(Json::as_object)?;
+    let passed: Vec<&str> = stub.props.iter().map(|(n, _, _)| *n).collect();
+    let missing: Vec<String> = schema
+        .get("required")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Json::as_str)
+        .filter(|r| !passed.contains(r))
+        .map(|r| format!("`{r}`"))
+        .collect();
+    if !missing.is_empty() {
+        return Some(format!("also requires {}", missing.join(", ")));
+    }
+    if schema.get("additionalProperties") == Some(&Json::Bool(false)) {
+        let unknown: Vec<String> = passed
+            .iter()
+            .filter(|n| !props.contains_key(**n))
+            .map(|n| format!("`{n}`"))
+            .collect();
+        if !unknown.is_empty() {
+            return Some(format!(
+                "does not accept {} (`additionalProperties: false`)",
+                unknown.join(", ")
+            ));
+        }
+    }
+    None
+}
+
 /// A step of a `--steps` chain, as `workflows/steps.yaml` renders it.
 #[derive(Serialize)]
 struct ChainStep {
@@ -436,13 +471,18 @@ struct ChainStep {
     optional: Vec<String>,
 }
 
+/// The project's tool ids with their `input_schema`s.
+pub type ToolSchemas = BTreeMap<String, Option<Map<String, Json>>>;
+
 /// The plan for a workflow. `existing` maps the project's tool ids and workflow names to the
 /// file defining them: a template reuses a tool the project already has instead of writing a
-/// stub, and the new workflow's name must be free.
+/// stub (when the tool's `input_schema`, from `schemas`, takes the template's arguments), and
+/// the new workflow's name must be free.
 pub fn plan(
     root: &std::path::Path,
     spec: &WorkflowSpec,
     existing: &BTreeMap<String, String>,
+    schemas: &ToolSchemas,
     local_schemas: bool,
 ) -> Result<Plan, SpecError> {
     if let Some(why) = names::workflow_name_problem(&spec.name) {
@@ -488,12 +528,34 @@ pub fn plan(
             )?;
             for stub in t.tools() {
                 let tool_path = format!("tools/{}.yaml", names::file_stem(stub.id));
+                // A tool the project already has is used as it is, wherever it lives: planning
+                // its stub again would clash with the user's edits (or, with `--force`, undo them).
                 match existing.get(stub.id) {
-                    Some(file) if file != &tool_path => plan.notes.push(format!(
-                        "uses the existing tool `{}` from `{file}`",
-                        stub.id
-                    )),
-                    _ => {
+                    Some(file) => {
+                        if let Some(schema) = schemas.get(stub.id)
+                            && let Some(why) = args_misfit(stub, schema.as_ref())
+                        {
+                            return Err(SpecError::new(
+                                "--template",
+                                format!(
+                                    "the `{}` template calls `{}` with {}, but the project's `{}` (in `{file}`) {why}\nhelp: give that tool the arguments the template passes, rename it, or chain your own tools with `--steps`",
+                                    t.as_str(),
+                                    stub.id,
+                                    stub.props
+                                        .iter()
+                                        .map(|(n, _, _)| format!("`{n}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(", "),
+                                    stub.id
+                                ),
+                            ));
+                        }
+                        plan.notes.push(format!(
+                            "uses the existing tool `{}` from `{file}`",
+                            stub.id
+                        ));
+                    }
+                    None => {
                         let doc = stub_doc(stub, &tool_path, local_schemas);
                         plan.add(&tool_path, render("tool.yaml", &doc)?, false)?;
                     }
@@ -598,6 +660,7 @@ mod tests {
                 std::path::Path::new("/nonexistent"),
                 &spec,
                 &BTreeMap::new(),
+                &ToolSchemas::new(),
                 false,
             )
             .unwrap();
@@ -636,9 +699,74 @@ mod tests {
             "tools/build.yaml".to_owned(),
         )]
         .into();
-        let plan = plan(std::path::Path::new("/x"), &spec, &existing, false).unwrap();
-        assert_eq!(plan.files.len(), 3);
-        assert!(plan.notes[0].contains("tools/build.yaml"));
+        let p = plan(
+            std::path::Path::new("/x"),
+            &spec,
+            &existing,
+            &ToolSchemas::new(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(p.files.len(), 3);
+        assert!(p.notes[0].contains("tools/build.yaml"));
+
+        // At its default path too: the stub is never planned over the user's tool.
+        let existing: BTreeMap<_, _> = [(
+            "cicd.cell.build.run".to_owned(),
+            "tools/cicd.cell.build.run.yaml".to_owned(),
+        )]
+        .into();
+        let p = plan(
+            std::path::Path::new("/x"),
+            &spec,
+            &existing,
+            &ToolSchemas::new(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(p.files.len(), 3, "{:?}", p.files);
+        assert!(p.file("tools/cicd.cell.build.run.yaml").is_none());
+    }
+
+    #[test]
+    fn a_template_refuses_an_existing_tool_whose_schema_does_not_take_its_arguments() {
+        let spec = WorkflowSpec {
+            name: "release".into(),
+            description: None,
+            source: Source::Template(WorkflowTemplate::CiCd),
+        };
+        let existing: BTreeMap<_, _> = [(
+            "cicd.cell.build.run".to_owned(),
+            "tools/build.yaml".to_owned(),
+        )]
+        .into();
+        let with = |schema: Json| -> ToolSchemas {
+            [(
+                "cicd.cell.build.run".to_owned(),
+                schema.as_object().cloned(),
+            )]
+            .into()
+        };
+        let root = std::path::Path::new("/x");
+        let needs_more = with(
+            json!({"type": "object", "properties": {"repository": {}, "ref": {}, "branch": {}}, "required": ["branch"]}),
+        );
+        let e = plan(root, &spec, &existing, &needs_more, false).unwrap_err();
+        assert_eq!(e.flag, "--template");
+        assert!(
+            e.message
+                .contains("`cicd.cell.build.run` (in `tools/build.yaml`) also requires `branch`"),
+            "{e}"
+        );
+        let closed = with(
+            json!({"type": "object", "properties": {"repository": {}}, "additionalProperties": false}),
+        );
+        let e = plan(root, &spec, &existing, &closed, false).unwrap_err();
+        assert!(e.message.contains("does not accept `ref`"), "{e}");
+        let fits = with(
+            json!({"type": "object", "properties": {"repository": {}, "ref": {}, "tag": {}}, "required": ["ref"]}),
+        );
+        assert!(plan(root, &spec, &existing, &fits, false).is_ok());
     }
 
     #[test]
@@ -660,7 +788,14 @@ mod tests {
                 },
             ]),
         };
-        let plan = plan(std::path::Path::new("/x"), &spec, &BTreeMap::new(), false).unwrap();
+        let plan = plan(
+            std::path::Path::new("/x"),
+            &spec,
+            &BTreeMap::new(),
+            &ToolSchemas::new(),
+            false,
+        )
+        .unwrap();
         let wf = &plan.files[0].contents;
         assert!(wf.contains("account: \"{{ inputs.account }}\""), "{wf}");
         assert!(wf.contains("# optional: days"), "{wf}");
@@ -679,7 +814,14 @@ mod tests {
             description: None,
             source: Source::Template(WorkflowTemplate::FanOut),
         };
-        let e = plan(std::path::Path::new("/x"), &spec, &BTreeMap::new(), false).unwrap_err();
+        let e = plan(
+            std::path::Path::new("/x"),
+            &spec,
+            &BTreeMap::new(),
+            &ToolSchemas::new(),
+            false,
+        )
+        .unwrap_err();
         assert_eq!(e.flag, "--name");
         let spec = WorkflowSpec {
             name: "taken".into(),
@@ -687,7 +829,14 @@ mod tests {
         };
         let existing: BTreeMap<_, _> =
             [("taken".to_owned(), "workflows/other.yaml".to_owned())].into();
-        let e = plan(std::path::Path::new("/x"), &spec, &existing, false).unwrap_err();
+        let e = plan(
+            std::path::Path::new("/x"),
+            &spec,
+            &existing,
+            &ToolSchemas::new(),
+            false,
+        )
+        .unwrap_err();
         assert!(e.message.contains("workflows/other.yaml"));
     }
 }

@@ -1250,3 +1250,74 @@ fn ids_that_differ_only_in_dots_and_underscores_get_their_own_files() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_second_workflow_from_a_template_keeps_the_users_tools() {
+    let p = init("minimal");
+    p.lynx(&[
+        "workflow:create",
+        "--name",
+        "nightly",
+        "--template",
+        "backup",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    let stub = p.path().join("tools/backup.cell.snapshot.create.yaml");
+    let edited = std::fs::read_to_string(&stub).unwrap() + "# mine\n";
+    std::fs::write(&stub, &edited).unwrap();
+    for force in [false, true] {
+        let mut args = vec![
+            "workflow:create",
+            "--name",
+            "weekly",
+            "--template",
+            "backup",
+            "--no-input",
+        ];
+        if force {
+            args.push("--force");
+        }
+        let out = p.lynx(&args).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(std::fs::read_to_string(&stub).unwrap(), edited);
+    }
+    assert_clean(&p);
+}
+
+#[test]
+fn a_template_refuses_an_existing_tool_it_cannot_call() {
+    let p = init("minimal");
+    p.lynx(&[
+        "tool:create",
+        "--id",
+        "cicd.cell.build.run",
+        "--handler",
+        "builtin",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    let out = p
+        .lynx(&[
+            "workflow:create",
+            "--name",
+            "release",
+            "--template",
+            "ci-cd",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`--template`")
+            && stderr.contains("`cicd.cell.build.run`")
+            && stderr.contains("`repository`"),
+        "{stderr}"
+    );
+    assert!(!p.path().join("workflows/release.yaml").exists());
+    assert_clean(&p);
+}
