@@ -170,6 +170,49 @@ pub(crate) fn defined_names(project: &Project, root: &Path) -> BTreeMap<String, 
     out
 }
 
+/// The folder new files of one kind go in, from the project's `[project] <key>` patterns.
+pub(crate) fn folder_for(globs: &[String], key: &str) -> anyhow::Result<String> {
+    crate::scaffold::default_dir(globs).ok_or_else(|| {
+        UsageError::new(format!(
+            "`[project] {key}` in `lynx.toml` is {globs:?}: none of these patterns names a folder where a new `.yaml` file would be loaded\nhelp: add a pattern like `{key}/**/*.yaml` to `[project] {key}`"
+        ))
+        .into()
+    })
+}
+
+/// Refuses a generated file the project would not load (`[project] <key>` does not match it).
+pub(crate) fn check_loaded(
+    path: &str,
+    globs: &[String],
+    key: &str,
+    flag: &str,
+) -> anyhow::Result<()> {
+    if crate::project::glob_set(globs).is_match(path) {
+        return Ok(());
+    }
+    Err(UsageError::new(format!(
+        "{flag}`{path}` would not be loaded by this project (`[project] {key}` in `lynx.toml` is {globs:?})\nhelp: pick a folder those patterns match, or add a pattern for it"
+    ))
+    .into())
+}
+
+/// `--dir DIR` (relative to the working directory, or absolute) as a folder relative to the
+/// project root, `.` and `..` resolved by name. `""` is the root itself.
+pub(crate) fn dir_in_project(dir: &str, root: &Path) -> anyhow::Result<String> {
+    let abs = absolute(Path::new(dir));
+    let root = crate::project::normalize(root);
+    match abs.strip_prefix(&root) {
+        Ok(rel) => Ok(rel.to_string_lossy().replace('\\', "/")),
+        Err(_) => Err(UsageError::new(format!(
+            "`--dir`: `{dir}` is `{}`, outside the project root `{}`\nhelp: give a folder inside the project (relative to the working directory, or to the project root `{}` when you run lynx there)",
+            abs.display(),
+            root.display(),
+            root.display()
+        ))
+        .into()),
+    }
+}
+
 /// The terminal failed under a prompt (Ctrl-C does not get here: it ends lynx by SIGINT).
 fn prompt_failed(flag: &str, e: dialoguer::Error) -> anyhow::Error {
     let dialoguer::Error::IO(io) = e;

@@ -125,6 +125,8 @@ pub fn plan(root: &Path, spec: &InitSpec) -> Result<Plan, SpecError> {
         plan.add(&path, text, exec)?;
     }
     let workflow = WorkflowSpec {
+        workflows_dir: "workflows".into(),
+        tools_dir: "tools".into(),
         name: format!("{domain}_hello"),
         description: Some("Greets someone through the example tool.".into()),
         source: Source::Steps(vec![StepTool {

@@ -115,8 +115,10 @@ pub struct ToolRequest {
     pub description: Option<String>,
     pub read_only: bool,
     pub destructive: bool,
-    /// Folder of the tool file, relative to the project root (default `tools`).
+    /// Folder of the tool file, relative to the project root.
     pub dir: Option<String>,
+    /// The folder when `dir` is not given (from `[project] tools`; `tools` when `None`).
+    pub default_dir: Option<String>,
     /// `http` only: the URL lynx POSTs to.
     pub url: Option<String>,
 }
@@ -191,7 +193,9 @@ impl ToolSpec {
             ));
         }
         let dir = match &req.dir {
-            None => "tools".to_owned(),
+            None => req.default_dir.clone().unwrap_or_else(|| "tools".to_owned()),
+            // The project root itself.
+            Some(d) if d.is_empty() || d == "." => String::new(),
             Some(d) => clean_relative(d).ok_or_else(|| {
                 SpecError::new(
                     "--dir",
@@ -234,7 +238,7 @@ impl ToolSpec {
 
     /// Where the tool file goes.
     pub fn tool_path(&self) -> String {
-        format!("{}/{}.yaml", self.dir, names::file_stem(&self.id))
+        super::in_dir(&self.dir, &format!("{}.yaml", names::file_stem(&self.id)))
     }
 
     /// Where the handler file goes (none for builtins).

@@ -352,13 +352,25 @@ pub enum Source {
 #[derive(Clone, Debug)]
 pub struct WorkflowSpec {
     pub name: String,
+    /// Where the workflow file goes, relative to the project root (`""` is the root).
+    pub workflows_dir: String,
+    /// Where stub tools go.
+    pub tools_dir: String,
     pub description: Option<String>,
     pub source: Source,
 }
 
 impl WorkflowSpec {
+    /// Where the stub tool `id` goes.
+    pub fn stub_path(&self, id: &str) -> String {
+        super::in_dir(&self.tools_dir, &format!("{}.yaml", names::file_stem(id)))
+    }
+
     pub fn path(&self) -> String {
-        format!("workflows/{}.yaml", names::file_stem(&self.name))
+        super::in_dir(
+            &self.workflows_dir,
+            &format!("{}.yaml", names::file_stem(&self.name)),
+        )
     }
 }
 
@@ -527,7 +539,7 @@ pub fn plan(
                 false,
             )?;
             for stub in t.tools() {
-                let tool_path = format!("tools/{}.yaml", names::file_stem(stub.id));
+                let tool_path = spec.stub_path(stub.id);
                 // A tool the project already has is used as it is, wherever it lives: planning
                 // its stub again would clash with the user's edits (or, with `--force`, undo them).
                 match existing.get(stub.id) {
@@ -652,6 +664,8 @@ mod tests {
     fn every_template_calls_only_its_own_tools() {
         for t in WorkflowTemplate::ALL {
             let spec = WorkflowSpec {
+                workflows_dir: "workflows".into(),
+                tools_dir: "tools".into(),
                 name: "w".into(),
                 description: None,
                 source: Source::Template(t),
@@ -690,6 +704,8 @@ mod tests {
     #[test]
     fn a_template_reuses_tools_the_project_has() {
         let spec = WorkflowSpec {
+            workflows_dir: "workflows".into(),
+            tools_dir: "tools".into(),
             name: "release".into(),
             description: None,
             source: Source::Template(WorkflowTemplate::CiCd),
@@ -731,6 +747,8 @@ mod tests {
     #[test]
     fn a_template_refuses_an_existing_tool_whose_schema_does_not_take_its_arguments() {
         let spec = WorkflowSpec {
+            workflows_dir: "workflows".into(),
+            tools_dir: "tools".into(),
             name: "release".into(),
             description: None,
             source: Source::Template(WorkflowTemplate::CiCd),
@@ -773,6 +791,8 @@ mod tests {
     fn steps_fill_with_from_required_properties() {
         let schema = |v: Json| v.as_object().cloned();
         let spec = WorkflowSpec {
+            workflows_dir: "workflows".into(),
+            tools_dir: "tools".into(),
             name: "chain".into(),
             description: None,
             source: Source::Steps(vec![
@@ -810,6 +830,8 @@ mod tests {
     #[test]
     fn names_are_checked() {
         let spec = WorkflowSpec {
+            workflows_dir: "workflows".into(),
+            tools_dir: "tools".into(),
             name: "Bad Name".into(),
             description: None,
             source: Source::Template(WorkflowTemplate::FanOut),
@@ -824,6 +846,8 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.flag, "--name");
         let spec = WorkflowSpec {
+            workflows_dir: "workflows".into(),
+            tools_dir: "tools".into(),
             name: "taken".into(),
             ..spec
         };

@@ -1321,3 +1321,135 @@ fn a_template_refuses_an_existing_tool_it_cannot_call() {
     assert!(!p.path().join("workflows/release.yaml").exists());
     assert_clean(&p);
 }
+
+#[test]
+fn new_files_go_where_the_project_globs_load_them() {
+    let p = init("minimal");
+    let toml = std::fs::read_to_string(p.path().join("lynx.toml"))
+        .unwrap()
+        .replace(
+            r#"tools = ["tools/**/*.yaml", "tools/**/*.yml"]"#,
+            r#"tools = ["tools/**/*.yaml", "src/mcp/tools/**/*.yaml"]"#,
+        )
+        .replace(
+            r#"workflows = ["workflows/**/*.yaml", "workflows/**/*.yml"]"#,
+            r#"workflows = ["flows/*.yaml"]"#,
+        );
+    p.write("lynx.toml", toml);
+    std::fs::rename(p.path().join("workflows"), p.path().join("flows")).unwrap();
+    p.lynx(&[
+        "workflow:create",
+        "--name",
+        "nightly",
+        "--template",
+        "backup",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    assert!(p.path().join("flows/nightly.yaml").is_file());
+    assert!(
+        p.path()
+            .join("tools/backup.cell.snapshot.create.yaml")
+            .is_file()
+    );
+    assert_clean(&p);
+
+    let toml = std::fs::read_to_string(p.path().join("lynx.toml"))
+        .unwrap()
+        .replace(r#""tools/**/*.yaml", "#, "");
+    p.write("lynx.toml", toml);
+    std::fs::rename(p.path().join("tools"), p.path().join("src/mcp/tools")).unwrap_or_else(|_| {
+        std::fs::create_dir_all(p.path().join("src/mcp")).unwrap();
+        std::fs::rename(p.path().join("tools"), p.path().join("src/mcp/tools")).unwrap();
+    });
+    p.lynx(&[
+        "tool:create",
+        "--id",
+        "demo.cell.x.run",
+        "--handler",
+        "bash",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    assert!(
+        p.path()
+            .join("src/mcp/tools/demo.cell.x.run.yaml")
+            .is_file()
+    );
+    assert_clean(&p);
+
+    let out = p
+        .lynx(&[
+            "tool:create",
+            "--id",
+            "demo.cell.y.run",
+            "--handler",
+            "bash",
+            "--dir",
+            "tools",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`--dir tools`: `tools/demo.cell.y.run.yaml` would not be loaded")
+            && stderr.contains("src/mcp/tools/**/*.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn dir_is_relative_to_the_working_directory() {
+    let p = init("minimal");
+    std::fs::create_dir_all(p.path().join("tools/ops")).unwrap();
+    let mut cmd = p.lynx(&[
+        "tool:create",
+        "--id",
+        "demo.cell.a.run",
+        "--handler",
+        "builtin",
+        "--dir",
+        ".",
+        "--no-input",
+    ]);
+    cmd.current_dir(p.path().join("tools/ops"));
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(p.path().join("tools/ops/demo.cell.a.run.yaml").is_file());
+
+    p.lynx(&[
+        "tool:create",
+        "--id",
+        "demo.cell.b.run",
+        "--handler",
+        "builtin",
+        "--dir",
+        "tools/../tools",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    assert!(p.path().join("tools/demo.cell.b.run.yaml").is_file());
+
+    let out = p
+        .lynx(&[
+            "tool:create",
+            "--id",
+            "demo.cell.c.run",
+            "--handler",
+            "builtin",
+            "--dir",
+            "../elsewhere",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("outside the project root `"), "{stderr}");
+    assert_clean(&p);
+}
