@@ -5,7 +5,7 @@ use crate::cli::{DataFormat, ScaffoldFlags};
 use crate::exit::{Outcome, UsageError};
 use crate::project::{LoadOptions, Project, Scope, find_config};
 use crate::scaffold::SpecError;
-use crate::scaffold::plan::{self, Action, Plan, PlanError};
+use crate::scaffold::plan::{self, Action, Blocker, Plan, PlanError};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -250,11 +250,20 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 fn plan_text(plan: &Plan, done: bool) -> String {
     let mut out = String::new();
     for f in &plan.files {
-        let why = match f.action {
-            Action::Skip => "  (already up to date)",
-            Action::Conflict => "  (exists with other contents; `--force` overwrites it)",
-            Action::Overwrite => "  (exists with other contents)",
-            Action::Create => "",
+        let why = match (f.action, &f.blocked) {
+            (_, Some(Blocker::NotAFile)) => {
+                "  (not a regular file: lynx never replaces it, even with `--force`; move it away)"
+                    .to_owned()
+            }
+            (_, Some(Blocker::NotAFolder(a))) => format!(
+                "  (`{a}` is a file, not a folder: lynx never replaces it, even with `--force`; move it away)"
+            ),
+            (Action::Skip, None) => "  (already up to date)".to_owned(),
+            (Action::Conflict, None) => {
+                "  (exists with other contents; `--force` overwrites it)".to_owned()
+            }
+            (Action::Overwrite, None) => "  (exists with other contents)".to_owned(),
+            (Action::Create, None) => String::new(),
         };
         let action = match (done, f.action) {
             (true, Action::Create) => "created",
@@ -265,7 +274,7 @@ fn plan_text(plan: &Plan, done: bool) -> String {
         let why = if done && f.action != Action::Conflict {
             ""
         } else {
-            why
+            &why
         };
         let _ = writeln!(out, "  {action:<9} {}{why}", f.path);
     }
@@ -311,6 +320,13 @@ pub(crate) fn finish(
         }
         let mut out = format!("{what} in `{root}` (dry run: nothing is written)\n");
         out.push_str(&plan_text(&plan, false));
+        let blocked = plan.blocked().len();
+        if blocked > 0 {
+            let _ = writeln!(
+                out,
+                "{blocked} path(s) blocked: the command would stop and write nothing, even with `--force`"
+            );
+        }
         let conflicts = plan.conflicts().len();
         if conflicts > 0 {
             let _ = writeln!(
@@ -334,7 +350,9 @@ pub(crate) fn finish(
     }
     match plan::apply(&plan) {
         Ok(_) => {}
-        Err(e @ PlanError::Conflict { .. }) => return Err(UsageError::new(e.to_string()).into()),
+        Err(e @ (PlanError::Conflict { .. } | PlanError::Blocked { .. })) => {
+            return Err(UsageError::new(e.to_string()).into());
+        }
         Err(e) => return Err(e.into()),
     }
     if json {

@@ -1453,3 +1453,63 @@ fn dir_is_relative_to_the_working_directory() {
     assert!(stderr.contains("outside the project root `"), "{stderr}");
     assert_clean(&p);
 }
+
+#[test]
+fn something_in_the_way_that_force_cannot_replace_is_named() {
+    let p = init("minimal");
+    // A file where the handlers folder should be.
+    p.write("handlers", "not a folder\n");
+    let args = [
+        "tool:create",
+        "--id",
+        "demo.cell.x.run",
+        "--handler",
+        "bash",
+        "--no-input",
+        "--force",
+    ];
+    let out = p
+        .lynx(&[&args[..], &["--dry-run"]].concat())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("`handlers` is a file, not a folder")
+            && stdout.contains("even with `--force`"),
+        "{stdout}"
+    );
+    let out = p.lynx(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`handlers` is a file where `handlers/demo.cell.x.run.sh` needs a folder")
+            && stderr.contains("move it away"),
+        "{stderr}"
+    );
+    assert!(
+        !p.path().join("tools/demo.cell.x.run.yaml").exists(),
+        "nothing half-written"
+    );
+
+    // A folder where the tool file should be.
+    std::fs::remove_file(p.path().join("handlers")).unwrap();
+    std::fs::create_dir_all(p.path().join("tools/demo.cell.x.run.yaml")).unwrap();
+    let out = p
+        .lynx(&[&args[..], &["--dry-run"]].concat())
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("not a regular file") && !stdout.contains("`--force` overwrites it"),
+        "{stdout}"
+    );
+    let out = p.lynx(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`tools/demo.cell.x.run.yaml` is not a regular file")
+            && !stderr.contains("pass `--force`"),
+        "{stderr}"
+    );
+}
