@@ -479,8 +479,46 @@ struct ChainStep {
     id: String,
     tool: String,
     needs: String,
-    with: Vec<String>,
+    with: Vec<WithArg>,
     optional: Vec<String>,
+}
+
+/// `name: "{{ inputs.<input> }}"` in a step's `with:`.
+#[derive(Serialize)]
+struct WithArg {
+    name: String,
+    input: String,
+}
+
+/// `schema` with its local `$ref`s (`#/…`, against the tool's `input_schema` `doc`) replaced by
+/// what they point at, since they would not resolve inside the workflow; a `$ref` that does not
+/// resolve there either, or that nests too deep (a recursive schema), becomes `{}` (anything).
+fn inline_refs(schema: &Json, doc: &Json, depth: usize) -> Json {
+    const MAX_DEPTH: usize = 16;
+    match schema {
+        Json::Object(map) => {
+            if let Some(r) = map.get("$ref") {
+                let target = r
+                    .as_str()
+                    .and_then(|r| r.strip_prefix('#'))
+                    .filter(|_| depth < MAX_DEPTH)
+                    .and_then(|pointer| doc.pointer(pointer));
+                return match target {
+                    Some(t) => inline_refs(t, doc, depth + 1),
+                    None => json!({}),
+                };
+            }
+            Json::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), inline_refs(v, doc, depth)))
+                    .collect(),
+            )
+        }
+        Json::Array(items) => {
+            Json::Array(items.iter().map(|v| inline_refs(v, doc, depth)).collect())
+        }
+        other => other.clone(),
+    }
 }
 
 /// The project's tool ids with their `input_schema`s.
@@ -599,19 +637,6 @@ pub fn plan(
                     .filter(|k| !required.contains(k))
                     .cloned()
                     .collect();
-                for name in &required {
-                    if !inputs.iter().any(|p| &p.name == name) {
-                        let schema = props
-                            .and_then(|p| p.get(name))
-                            .cloned()
-                            .filter(Json::is_object)
-                            .unwrap_or_else(|| json!({}));
-                        inputs.push(Property {
-                            name: name.clone(),
-                            schema,
-                        });
-                    }
-                }
                 let base = names::step_id(&tool.id);
                 let mut id = base.clone();
                 let mut n = 2;
@@ -619,11 +644,46 @@ pub fn plan(
                     id = format!("{base}_{n}");
                     n += 1;
                 }
+                let mut with = Vec::new();
+                for name in &required {
+                    let schema = props
+                        .and_then(|p| p.get(name))
+                        .map(|p| inline_refs(p, &Json::Object(schema.clone()), 0))
+                        .filter(Json::is_object)
+                        .unwrap_or_else(|| json!({}));
+                    // One workflow input serves every step whose argument has the same name and
+                    // schema; a different schema under the same name gets an input of its own.
+                    let mut input = name.clone();
+                    let mut n = 1;
+                    loop {
+                        match inputs.iter().find(|p| p.name == input) {
+                            Some(p) if p.schema == schema => break,
+                            None => {
+                                inputs.push(Property {
+                                    name: input.clone(),
+                                    schema,
+                                });
+                                break;
+                            }
+                            Some(_) => {
+                                input = match n {
+                                    1 => format!("{id}_{name}"),
+                                    _ => format!("{id}_{name}_{n}"),
+                                };
+                                n += 1;
+                            }
+                        }
+                    }
+                    with.push(WithArg {
+                        name: name.clone(),
+                        input,
+                    });
+                }
                 steps.push(ChainStep {
                     needs: steps.last().map(|s| s.id.clone()).unwrap_or_default(),
                     id,
                     tool: tool.id.clone(),
-                    with: required,
+                    with,
                     optional,
                 });
             }
@@ -824,6 +884,65 @@ mod tests {
         assert!(
             wf.contains("output: \"{{ steps.x_read_2.output }}\""),
             "{wf}"
+        );
+    }
+
+    #[test]
+    fn steps_give_a_clashing_input_its_own_name_and_inline_local_refs() {
+        let schema = |v: Json| v.as_object().cloned();
+        let spec = WorkflowSpec {
+            workflows_dir: "workflows".into(),
+            tools_dir: "tools".into(),
+            name: "chain".into(),
+            description: None,
+            source: Source::Steps(vec![
+                StepTool {
+                    id: "a.domain.hand.one".into(),
+                    input_schema: schema(json!({
+                        "type": "object",
+                        "$defs": {"acct": {"type": "string", "pattern": "^A-"}},
+                        "properties": {
+                            "count": {"type": "string"},
+                            "account": {"$ref": "#/$defs/acct"},
+                            "true": {"type": "boolean"},
+                            "far": {"$ref": "https://example.com/x.json"}
+                        },
+                        "required": ["count", "account", "true", "far"]
+                    })),
+                },
+                StepTool {
+                    id: "a.domain.hand.two".into(),
+                    input_schema: schema(json!({
+                        "type": "object",
+                        "properties": {"count": {"type": "integer"}, "true": {"type": "boolean"}},
+                        "required": ["count", "true"]
+                    })),
+                },
+            ]),
+        };
+        let plan = plan(
+            std::path::Path::new("/x"),
+            &spec,
+            &BTreeMap::new(),
+            &ToolSchemas::new(),
+            false,
+        )
+        .unwrap();
+        let wf = &plan.files[0].contents;
+        assert!(wf.contains("    count: { type: string }\n"), "{wf}");
+        assert!(wf.contains("    hand_two_count: { type: integer }\n"), "{wf}");
+        assert!(
+            wf.contains("count: \"{{ inputs.hand_two_count }}\""),
+            "{wf}"
+        );
+        assert!(!wf.contains("$ref"), "{wf}");
+        assert!(wf.contains("account: { type: string, pattern: "), "{wf}");
+        assert!(wf.contains("    far: {}\n"), "{wf}");
+        assert!(wf.contains("    \"true\": { type: boolean }\n"), "{wf}");
+        assert!(wf.contains("      \"true\": \"{{ inputs.true }}\""), "{wf}");
+        assert!(
+            !wf.contains("hand_two_true"),
+            "same schema, one input: {wf}"
         );
     }
 
