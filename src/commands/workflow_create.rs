@@ -139,7 +139,7 @@ pub fn run(
         }
     }
     let next = format!(
-        "next: `lynx tool:validate` checks it; `lynx serve` serves it as the tool `{}`\n",
+        "next: `lynx tool:validate` checks `{}` now; serving workflows as tools comes with the workflow engine\n",
         spec.name
     );
     finish(

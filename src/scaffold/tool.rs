@@ -362,6 +362,7 @@ pub fn files(
             vec![
                 "An `http` tool: lynx POSTs the request JSON to `handler.url` and reads the result JSON".into(),
                 format!("from the response. `{script}` is a matching service: `python3 {script}`."),
+                "`lynx tool:test` passes only while that service is running.".into(),
             ],
         ),
         HandlerLang::Builtin => (
@@ -374,9 +375,9 @@ pub fn files(
     };
     let approval = spec.needs_approval().then(|| {
         comment.push(if spec.destructive {
-            "Destructive, so every call waits for a person's approval first.".into()
+            "Destructive, so calls need a person's approval (enforced once lynx's approval gate ships).".into()
         } else {
-            "High risk, so every call waits for a person's approval first.".into()
+            "High risk, so calls need a person's approval (enforced once lynx's approval gate ships).".into()
         });
         json!({"approvers": [format!("role:{}-admin", spec.domain)]})
     });
@@ -546,6 +547,10 @@ mod tests {
         let spec = ToolSpec::resolve(r, HandlerLang::Bash).unwrap();
         let text = &files(&spec, false).unwrap()[0].1;
         assert!(text.contains("approval:"), "{text}");
+        assert!(
+            !text.contains("lynx approvals") && !text.contains("waits for"),
+            "no promises of commands that do not exist yet: {text}"
+        );
         assert!(text.contains("destructiveHint: true"));
         let mut r = req("ops.domain.db.read");
         r.read_only = true;
@@ -560,6 +565,16 @@ mod tests {
             files(&spec, false).unwrap()[0]
                 .1
                 .contains("approvers: [\"role:ops-admin\"]")
+        );
+    }
+
+    #[test]
+    fn an_http_tool_says_its_tests_need_the_service() {
+        let spec = ToolSpec::resolve(req("ops.domain.db.read"), HandlerLang::Http).unwrap();
+        let text = &files(&spec, false).unwrap()[0].1;
+        assert!(
+            text.contains("`lynx tool:test` passes only while that service is running"),
+            "{text}"
         );
     }
 

@@ -402,7 +402,9 @@ fn stub_doc(stub: &Stub, path: &str, local_schemas: bool) -> ToolDoc {
         "(`exec`, `worker`, `http`, …) and outputs; the workflow calling it stays the same.".into(),
     ];
     let approval = (stub.nature == Nature::Approve).then(|| {
-        comment.push("High risk, so every call waits for a person's approval first.".into());
+        comment.push(
+            "High risk, so calls need a person's approval (enforced once lynx's approval gate ships).".into(),
+        );
         json!({"approvers": [format!("role:{domain}-admin")]})
     });
     ToolDoc {
@@ -930,7 +932,10 @@ mod tests {
         .unwrap();
         let wf = &plan.files[0].contents;
         assert!(wf.contains("    count: { type: string }\n"), "{wf}");
-        assert!(wf.contains("    hand_two_count: { type: integer }\n"), "{wf}");
+        assert!(
+            wf.contains("    hand_two_count: { type: integer }\n"),
+            "{wf}"
+        );
         assert!(
             wf.contains("count: \"{{ inputs.hand_two_count }}\""),
             "{wf}"
