@@ -1513,3 +1513,110 @@ fn something_in_the_way_that_force_cannot_replace_is_named() {
         "{stderr}"
     );
 }
+
+/// Valid JSON that is not an object (`null`, a list, `args` a string) is a tool error, not a
+/// crash; the worker skips such lines.
+#[test]
+fn generated_handlers_answer_json_that_is_not_an_object() {
+    use std::io::Write;
+    let p = TempProject::new(&[("lynx.toml", "# a project\n")]);
+    for handler in ["python", "python-worker", "node", "bash", "http"] {
+        let id = format!("demo.domain.{}.greet", handler.replace('-', "_"));
+        p.lynx(&["tool:create", "--id", &id, "--handler", handler])
+            .assert()
+            .success();
+    }
+    let answer = |program: &Path, script: &str, stdin: &str, path: Option<&str>| {
+        let mut cmd = std::process::Command::new(program);
+        cmd.arg(script)
+            .current_dir(p.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(path) = path {
+            cmd.env("PATH", path);
+        }
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stdout = text(&out.stdout);
+        let json: serde_json::Value = serde_json::from_str(stdout.trim())
+            .unwrap_or_else(|e| panic!("{script} printed {stdout:?} ({}): {e}", text(&out.stderr)));
+        json["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for (handler, program, script) in [
+        ("python", "python3", "handlers/demo.domain.python.greet.py"),
+        ("node", "node", "handlers/demo.domain.node.greet.mjs"),
+    ] {
+        let Some(program) = have(handler).then(|| on_path(program)).flatten() else {
+            continue;
+        };
+        for request in ["null", "[1]", r#"{"args": "x"}"#] {
+            let message = answer(&program, script, request, None);
+            assert!(
+                message.contains("must be JSON objects"),
+                "{handler} {request}: {message}"
+            );
+        }
+    }
+    if have("bash") {
+        let bash = on_path("bash").unwrap();
+        let message = answer(
+            &bash,
+            "handlers/demo.domain.bash.greet.sh",
+            r#"{"args": {"name": "O\"Brien"}}"#,
+            Some(""),
+        );
+        assert!(message.contains("install jq"), "{message}");
+    }
+    if have("python-worker") {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new("python3")
+            .arg("handlers/demo.domain.python_worker.greet.py")
+            .current_dir(p.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        writeln!(stdin, "null\n[1]\n{{\"id\": 3, \"args\": [1]}}\n{{\"id\": 4, \"args\": {{\"name\": \"Ada\"}}}}").unwrap();
+        drop(stdin);
+        let first: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        assert_eq!(first["id"], 3, "{first}");
+        assert!(
+            first["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("JSON object")
+        );
+        let second: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        assert_eq!(second["output"]["message"], "Hello, Ada!");
+        assert!(child.wait().unwrap().success());
+    }
+    if have("http") {
+        use std::io::Read;
+        let port = free_port();
+        let _service = Service::start(&p, "handlers/demo.domain.http.greet-server.py", port);
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnull"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.contains("must be JSON objects"), "{response}");
+    }
+}
