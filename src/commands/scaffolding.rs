@@ -310,7 +310,9 @@ pub(crate) fn finish(
     what: &str,
     next: &str,
 ) -> anyhow::Result<Outcome> {
-    plan.resolve(flags.force).map_err(|e| usage(e.into()))?;
+    if !plan.resolved {
+        plan.resolve(flags.force).map_err(|e| usage(e.into()))?;
+    }
     let json = flags.format == DataFormat::Json;
     let root = shown(&plan.root);
     if flags.dry_run {

@@ -69,7 +69,7 @@ pub fn name_problem(name: &str) -> Option<String> {
 
 /// The example tool's id in a project called `name`.
 pub fn example_tool_id(name: &str) -> String {
-    format!("{}.domain.hello.greet", names::segment(name))
+    format!("{}.domain.hello.greet", names::domain_for(name).0)
 }
 
 /// The plan for a new project in `root`.
@@ -77,7 +77,7 @@ pub fn plan(root: &Path, spec: &InitSpec) -> Result<Plan, SpecError> {
     if let Some(why) = name_problem(&spec.name) {
         return Err(SpecError::new("--name", format!("the project name {why}")));
     }
-    let domain = names::segment(&spec.name);
+    let (domain, fallback) = names::domain_for(&spec.name);
     let handler = spec.template.handler();
     let tool = ToolSpec::resolve(
         ToolRequest {
@@ -139,6 +139,12 @@ pub fn plan(root: &Path, spec: &InitSpec) -> Result<Plan, SpecError> {
     let wf = super::workflow::plan(root, &workflow, &BTreeMap::new(), &BTreeMap::new(), true)?;
     for f in wf.files {
         plan.add(&f.path, f.contents, f.executable)?;
+    }
+    if fallback {
+        plan.notes.push(format!(
+            "the project name `{}` has few letters `a-z`, so tool ids start with the domain `app` (rename it in the ids if you like)",
+            spec.name
+        ));
     }
     Ok(plan)
 }

@@ -38,6 +38,22 @@ pub fn segment(name: &str) -> String {
     }
 }
 
+/// The domain (first id segment) for a project called `name`, and whether it is the fallback
+/// `app`: when fewer than half of the name's characters survive as `a-z`/`0-9` (`日本語`,
+/// `Ñandú Çafé`), what is left would be a puzzling domain (`n_and_afe`, or nothing at all).
+pub fn domain_for(name: &str) -> (String, bool) {
+    let counted: Vec<char> = name
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '.'))
+        .collect();
+    let kept = counted.iter().filter(|c| c.is_ascii_alphanumeric()).count();
+    if kept == 0 || kept * 2 < counted.len() {
+        ("app".into(), true)
+    } else {
+        (segment(name), false)
+    }
+}
+
 /// A title from an id's name segments: `finance.domain.health.read` → `Health read`.
 pub fn title_from_id(id: &str) -> String {
     let words: Vec<String> = id
@@ -108,6 +124,15 @@ mod tests {
         assert_eq!(file_stem("..."), "tool");
         assert_eq!(segment("My Project-2"), "my_project_2");
         assert_eq!(segment("2fast"), "p_2fast");
+    }
+
+    #[test]
+    fn mostly_non_ascii_project_names_get_the_domain_app() {
+        assert_eq!(domain_for("Acme Tools"), ("acme_tools".into(), false));
+        assert_eq!(domain_for("日本語"), ("app".into(), true));
+        assert_eq!(domain_for("日本語 ab"), ("app".into(), true));
+        assert_eq!(domain_for("ñçdtls"), ("dtls".into(), false));
+        assert_eq!(domain_for("Café Tools"), ("caf_tools".into(), false));
     }
 
     #[test]

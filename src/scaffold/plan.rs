@@ -87,6 +87,8 @@ pub struct Plan {
     pub files: Vec<PlannedFile>,
     /// Extra lines for the user (a tool that already exists is reused, …).
     pub notes: Vec<String>,
+    /// Whether [`Plan::resolve`] has looked at the disk (so callers need not look twice).
+    pub resolved: bool,
 }
 
 /// Why a plan could not be built or applied.
@@ -125,6 +127,7 @@ impl Plan {
             root: root.into(),
             files: Vec::new(),
             notes: Vec::new(),
+            resolved: false,
         }
     }
 
@@ -145,6 +148,7 @@ impl Plan {
             action: Action::Create,
             blocked: None,
         });
+        self.resolved = false;
         Ok(())
     }
 
@@ -178,6 +182,7 @@ impl Plan {
                 }
             };
         }
+        self.resolved = true;
         Ok(())
     }
 

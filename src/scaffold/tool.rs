@@ -143,6 +143,9 @@ pub const DEFAULT_URL: &str = "http://127.0.0.1:8080/";
 
 /// Why `id` cannot be a tool id, in the words of the `id-format` rule.
 pub fn id_problem(id: &str) -> Option<String> {
+    if id.trim().is_empty() {
+        return Some("the id is empty; ids look like `finance.domain.health.read`".into());
+    }
     id_format::problem(id)
         .map(|why| format!("`{id}` {why}; ids look like `finance.domain.health.read`"))
 }
@@ -207,10 +210,28 @@ impl ToolSpec {
             return Err(SpecError::new("--url", "only applies to `--handler http`"));
         }
         let url = req.url.unwrap_or_else(|| DEFAULT_URL.to_owned());
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        if url.starts_with("https://") {
             return Err(SpecError::new(
                 "--url",
-                format!("`{url}` is not an http:// or https:// URL"),
+                format!(
+                    "`{url}`: the generated service speaks plain HTTP, so it needs an http:// URL\nhelp: pass an http:// URL; to serve it over TLS, put a TLS proxy in front and then set `handler.url` to the proxy's https:// URL"
+                ),
+            ));
+        }
+        if !url.starts_with("http://") {
+            return Err(SpecError::new(
+                "--url",
+                format!("`{url}` is not an http:// URL; give one like `{DEFAULT_URL}`"),
+            ));
+        }
+        if req
+            .title
+            .as_deref()
+            .is_some_and(|t| t.contains(['\n', '\r']))
+        {
+            return Err(SpecError::new(
+                "--title",
+                "is one line; drop the line break (put details in `--description`)",
             ));
         }
         let title = req
@@ -466,7 +487,7 @@ fn port_of(url: &str) -> u16 {
     authority
         .rsplit_once(':')
         .and_then(|(_, p)| p.parse().ok())
-        .unwrap_or(if url.starts_with("https") { 443 } else { 8080 })
+        .unwrap_or(8080)
 }
 
 /// The plan for one tool under `root`.
@@ -535,6 +556,16 @@ mod tests {
             "--url"
         );
         let mut r = req("a.domain.b");
+        r.url = Some("https://x/".into());
+        let e = ToolSpec::resolve(r, HandlerLang::Http).unwrap_err();
+        assert!(e.flag == "--url" && e.message.contains("TLS proxy"), "{e}");
+        let e = ToolSpec::resolve(req(""), HandlerLang::Python).unwrap_err();
+        assert!(e.message.contains("the id is empty"), "{e}");
+        let mut r = req("a.domain.b");
+        r.title = Some("two\nlines".into());
+        let e = ToolSpec::resolve(r, HandlerLang::Python).unwrap_err();
+        assert!(e.flag == "--title" && e.message.contains("one line"), "{e}");
+        let mut r = req("a.domain.b");
         r.read_only = true;
         r.destructive = true;
         assert!(ToolSpec::resolve(r, HandlerLang::Python).is_err());
@@ -582,6 +613,6 @@ mod tests {
     fn ports_come_from_the_url() {
         assert_eq!(port_of("http://127.0.0.1:9000/x"), 9000);
         assert_eq!(port_of("http://localhost/"), 8080);
-        assert_eq!(port_of("https://h/"), 443);
+        assert_eq!(port_of("http://h"), 8080);
     }
 }

@@ -685,6 +685,15 @@ fn conflicts_stop_the_run_and_force_overwrites_only_planned_files() {
         "{stderr}"
     );
     assert!(!p.path().join("lynx.toml").exists());
+    // Its dry run shows the plan and fails the same way.
+    let out = p
+        .lynx(&[&init_args[..], &["--dry-run"]].concat())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("create    lynx.toml"));
+    assert!(text(&out.stderr).contains("is not empty"));
+    assert!(!p.path().join("lynx.toml").exists());
     let mut forced = init_args.to_vec();
     forced.push("--force");
     let out = p.lynx(&forced).output().unwrap();
