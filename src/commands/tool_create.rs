@@ -119,7 +119,8 @@ pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>, color: bool) -> anyho
     }
     if spec.handler == HandlerLang::Http {
         next.push_str(&format!(
-            "start the service (`python3 {}`), then ",
+            "start the service (`{} {}`), then ",
+            spec.handler.interpreter().unwrap_or_default(),
             spec.handler_path().unwrap_or_default()
         ));
     }

@@ -131,9 +131,7 @@ pub fn plan(root: &Path, spec: &InitSpec) -> Result<Plan, SpecError> {
         description: Some("Greets someone through the example tool.".into()),
         source: Source::Steps(vec![StepTool {
             id: tool.id.clone(),
-            input_schema: json!({"type": "object", "properties": {"name": {"type": "string", "description": "Who to greet."}}, "required": ["name"]})
-                .as_object()
-                .cloned(),
+            input_schema: Some(super::tool::input_schema()),
         }]),
     };
     let wf = super::workflow::plan(root, &workflow, &BTreeMap::new(), &BTreeMap::new(), true)?;

@@ -84,16 +84,16 @@ impl WorkflowTemplate {
     }
 
     /// The tools the template's steps call.
-    pub fn tools(self) -> &'static [Stub] {
+    pub fn tools(self) -> Vec<Stub> {
         match self {
-            WorkflowTemplate::CiCd => CICD,
-            WorkflowTemplate::Backup => BACKUP,
-            WorkflowTemplate::SecurityAudit => SECURITY,
-            WorkflowTemplate::IncidentResponse => INCIDENT,
-            WorkflowTemplate::PerfInvestigation => PERF,
-            WorkflowTemplate::ContentDeployment => CONTENT,
-            WorkflowTemplate::ApprovalChain => APPROVAL,
-            WorkflowTemplate::FanOut => FANOUT,
+            WorkflowTemplate::CiCd => cicd(),
+            WorkflowTemplate::Backup => backup(),
+            WorkflowTemplate::SecurityAudit => security(),
+            WorkflowTemplate::IncidentResponse => incident(),
+            WorkflowTemplate::PerfInvestigation => perf(),
+            WorkflowTemplate::ContentDeployment => content(),
+            WorkflowTemplate::ApprovalChain => approval(),
+            WorkflowTemplate::FanOut => fanout(),
         }
     }
 }
@@ -117,223 +117,252 @@ pub struct Stub {
     pub description: &'static str,
     pub nature: Nature,
     /// `(name, JSON schema, sample value)`; every property is required.
-    pub props: &'static [(&'static str, &'static str, &'static str)],
+    pub props: Vec<(&'static str, Json, Json)>,
 }
 
-const S: &str = r#"{"type": "string"}"#;
-const O: &str = r#"{"type": "object"}"#;
-
-static CICD: &[Stub] = &[
-    Stub {
-        id: "cicd.cell.build.run",
-        title: "Build",
-        description: "Builds a revision of a repository.",
-        nature: Nature::Change,
-        props: &[("repository", S, r#""web""#), ("ref", S, r#""main""#)],
-    },
-    Stub {
-        id: "cicd.cell.test.run",
-        title: "Test",
-        description: "Runs the test suite against a build artifact.",
-        nature: Nature::Change,
-        props: &[("artifact", S, r#""main""#)],
-    },
-    Stub {
-        id: "cicd.cell.deploy.run",
-        title: "Deploy",
-        description: "Deploys a build artifact to an environment.",
-        nature: Nature::Approve,
-        props: &[
-            ("artifact", S, r#""main""#),
-            (
-                "environment",
-                r#"{"type": "string", "enum": ["staging", "production"]}"#,
-                r#""staging""#,
-            ),
-        ],
-    },
-];
-static BACKUP: &[Stub] = &[
-    Stub {
-        id: "backup.cell.snapshot.create",
-        title: "Create snapshot",
-        description: "Takes a consistent snapshot of a database.",
-        nature: Nature::Change,
-        props: &[("database", S, r#""orders""#)],
-    },
-    Stub {
-        id: "backup.cell.snapshot.upload",
-        title: "Upload snapshot",
-        description: "Uploads a snapshot to a storage bucket.",
-        nature: Nature::Change,
-        props: &[
-            ("snapshot", S, r#""orders""#),
-            ("bucket", S, r#""backups""#),
-        ],
-    },
-    Stub {
-        id: "backup.domain.snapshot.verify",
-        title: "Verify snapshot",
-        description: "Checks that a stored snapshot restores.",
-        nature: Nature::Read,
-        props: &[
-            ("snapshot", S, r#""orders""#),
-            ("bucket", S, r#""backups""#),
-        ],
-    },
-];
-static SECURITY: &[Stub] = &[
-    Stub {
-        id: "security.domain.dependencies.scan",
-        title: "Scan dependencies",
-        description: "Lists dependencies with known vulnerabilities.",
-        nature: Nature::Read,
-        props: &[("target", S, r#""web""#)],
-    },
-    Stub {
-        id: "security.domain.secrets.scan",
-        title: "Scan for secrets",
-        description: "Finds credentials committed by mistake.",
-        nature: Nature::Read,
-        props: &[("target", S, r#""web""#)],
-    },
-    Stub {
-        id: "security.domain.report.compile",
-        title: "Compile report",
-        description: "Compiles scan results into one audit report.",
-        nature: Nature::Read,
-        props: &[
-            ("target", S, r#""web""#),
-            ("dependencies", O, "{}"),
-            ("secrets", O, "{}"),
-        ],
-    },
-];
-static INCIDENT: &[Stub] = &[
-    Stub {
-        id: "incident.domain.service.diagnose",
-        title: "Diagnose service",
-        description: "Collects the health, recent errors and changes of a service.",
-        nature: Nature::Read,
-        props: &[("service", S, r#""checkout""#)],
-    },
-    Stub {
-        id: "incident.cell.service.restart",
-        title: "Restart service",
-        description: "Restarts every instance of a service.",
-        nature: Nature::Approve,
-        props: &[("service", S, r#""checkout""#)],
-    },
-    Stub {
-        id: "incident.cell.status.notify",
-        title: "Post status update",
-        description: "Posts an incident status update.",
-        nature: Nature::Change,
-        props: &[
-            ("service", S, r#""checkout""#),
-            ("summary", S, r#""high incident on checkout""#),
-        ],
-    },
-];
-static PERF: &[Stub] = &[
-    Stub {
-        id: "perf.domain.metrics.query",
-        title: "Query metrics",
-        description: "Reads latency and error metrics of a service.",
-        nature: Nature::Read,
-        props: &[("service", S, r#""checkout""#), ("window", S, r#""1h""#)],
-    },
-    Stub {
-        id: "perf.domain.traces.query",
-        title: "Query traces",
-        description: "Reads the slowest traces of a service.",
-        nature: Nature::Read,
-        props: &[("service", S, r#""checkout""#), ("window", S, r#""1h""#)],
-    },
-    Stub {
-        id: "perf.domain.bottleneck.analyse",
-        title: "Analyse bottleneck",
-        description: "Finds the likely bottleneck from metrics and traces.",
-        nature: Nature::Read,
-        props: &[
-            ("service", S, r#""checkout""#),
-            ("metrics", O, "{}"),
-            ("traces", O, "{}"),
-        ],
-    },
-];
-static CONTENT: &[Stub] = &[
-    Stub {
-        id: "content.cell.site.build",
-        title: "Build site",
-        description: "Builds static content from its source.",
-        nature: Nature::Change,
-        props: &[("source", S, r#""docs""#)],
-    },
-    Stub {
-        id: "content.cell.cdn.publish",
-        title: "Publish to CDN",
-        description: "Publishes a built site to the CDN.",
-        nature: Nature::Change,
-        props: &[
-            ("artifact", S, r#""docs""#),
-            ("site", S, r#""docs.example.com""#),
-        ],
-    },
-    Stub {
-        id: "content.cell.cdn.purge",
-        title: "Purge CDN cache",
-        description: "Purges the CDN cache of a site.",
-        nature: Nature::Change,
-        props: &[("site", S, r#""docs.example.com""#)],
-    },
-];
-static APPROVAL: &[Stub] = &[
-    Stub {
-        id: "approval.cell.request.review",
-        title: "Review request",
-        description: "A reviewer checks a request.",
-        nature: Nature::Approve,
-        props: &[
-            ("request_id", S, r#""R-1""#),
-            (
-                "amount_usd",
-                r#"{"type": "number", "exclusiveMinimum": 0}"#,
-                "120.5",
-            ),
-        ],
-    },
-    Stub {
-        id: "approval.cell.request.approve",
-        title: "Approve request",
-        description: "A manager approves a reviewed request.",
-        nature: Nature::Approve,
-        props: &[("request_id", S, r#""R-1""#)],
-    },
-    Stub {
-        id: "approval.cell.request.execute",
-        title: "Carry out request",
-        description: "Carries out an approved request.",
-        nature: Nature::Change,
-        props: &[("request_id", S, r#""R-1""#)],
-    },
-];
-static FANOUT: &[Stub] = &[
-    Stub {
-        id: "fanout.cell.message.send",
-        title: "Send message",
-        description: "Sends a message to one target.",
-        nature: Nature::Change,
-        props: &[("target", S, r#""alice""#), ("message", S, r#""hello""#)],
-    },
-    Stub {
-        id: "fanout.domain.results.collect",
-        title: "Collect results",
-        description: "Summarises the results of a fan-out.",
-        nature: Nature::Read,
-        props: &[("results", r#"{"type": "array"}"#, "[]")],
-    },
-];
+fn cicd() -> Vec<Stub> {
+    vec![
+        Stub {
+            id: "cicd.cell.build.run",
+            title: "Build",
+            description: "Builds a revision of a repository.",
+            nature: Nature::Change,
+            props: vec![
+                ("repository", json!({"type": "string"}), json!("web")),
+                ("ref", json!({"type": "string"}), json!("main")),
+            ],
+        },
+        Stub {
+            id: "cicd.cell.test.run",
+            title: "Test",
+            description: "Runs the test suite against a build artifact.",
+            nature: Nature::Change,
+            props: vec![("artifact", json!({"type": "string"}), json!("main"))],
+        },
+        Stub {
+            id: "cicd.cell.deploy.run",
+            title: "Deploy",
+            description: "Deploys a build artifact to an environment.",
+            nature: Nature::Approve,
+            props: vec![
+                ("artifact", json!({"type": "string"}), json!("main")),
+                (
+                    "environment",
+                    json!({"type": "string", "enum": ["staging", "production"]}),
+                    json!("staging"),
+                ),
+            ],
+        },
+    ]
+}
+fn backup() -> Vec<Stub> {
+    vec![
+        Stub {
+            id: "backup.cell.snapshot.create",
+            title: "Create snapshot",
+            description: "Takes a consistent snapshot of a database.",
+            nature: Nature::Change,
+            props: vec![("database", json!({"type": "string"}), json!("orders"))],
+        },
+        Stub {
+            id: "backup.cell.snapshot.upload",
+            title: "Upload snapshot",
+            description: "Uploads a snapshot to a storage bucket.",
+            nature: Nature::Change,
+            props: vec![
+                ("snapshot", json!({"type": "string"}), json!("orders")),
+                ("bucket", json!({"type": "string"}), json!("backups")),
+            ],
+        },
+        Stub {
+            id: "backup.domain.snapshot.verify",
+            title: "Verify snapshot",
+            description: "Checks that a stored snapshot restores.",
+            nature: Nature::Read,
+            props: vec![
+                ("snapshot", json!({"type": "string"}), json!("orders")),
+                ("bucket", json!({"type": "string"}), json!("backups")),
+            ],
+        },
+    ]
+}
+fn security() -> Vec<Stub> {
+    vec![
+        Stub {
+            id: "security.domain.dependencies.scan",
+            title: "Scan dependencies",
+            description: "Lists dependencies with known vulnerabilities.",
+            nature: Nature::Read,
+            props: vec![("target", json!({"type": "string"}), json!("web"))],
+        },
+        Stub {
+            id: "security.domain.secrets.scan",
+            title: "Scan for secrets",
+            description: "Finds credentials committed by mistake.",
+            nature: Nature::Read,
+            props: vec![("target", json!({"type": "string"}), json!("web"))],
+        },
+        Stub {
+            id: "security.domain.report.compile",
+            title: "Compile report",
+            description: "Compiles scan results into one audit report.",
+            nature: Nature::Read,
+            props: vec![
+                ("target", json!({"type": "string"}), json!("web")),
+                ("dependencies", json!({"type": "object"}), json!({})),
+                ("secrets", json!({"type": "object"}), json!({})),
+            ],
+        },
+    ]
+}
+fn incident() -> Vec<Stub> {
+    vec![
+        Stub {
+            id: "incident.domain.service.diagnose",
+            title: "Diagnose service",
+            description: "Collects the health, recent errors and changes of a service.",
+            nature: Nature::Read,
+            props: vec![("service", json!({"type": "string"}), json!("checkout"))],
+        },
+        Stub {
+            id: "incident.cell.service.restart",
+            title: "Restart service",
+            description: "Restarts every instance of a service.",
+            nature: Nature::Approve,
+            props: vec![("service", json!({"type": "string"}), json!("checkout"))],
+        },
+        Stub {
+            id: "incident.cell.status.notify",
+            title: "Post status update",
+            description: "Posts an incident status update.",
+            nature: Nature::Change,
+            props: vec![
+                ("service", json!({"type": "string"}), json!("checkout")),
+                (
+                    "summary",
+                    json!({"type": "string"}),
+                    json!("high incident on checkout"),
+                ),
+            ],
+        },
+    ]
+}
+fn perf() -> Vec<Stub> {
+    vec![
+        Stub {
+            id: "perf.domain.metrics.query",
+            title: "Query metrics",
+            description: "Reads latency and error metrics of a service.",
+            nature: Nature::Read,
+            props: vec![
+                ("service", json!({"type": "string"}), json!("checkout")),
+                ("window", json!({"type": "string"}), json!("1h")),
+            ],
+        },
+        Stub {
+            id: "perf.domain.traces.query",
+            title: "Query traces",
+            description: "Reads the slowest traces of a service.",
+            nature: Nature::Read,
+            props: vec![
+                ("service", json!({"type": "string"}), json!("checkout")),
+                ("window", json!({"type": "string"}), json!("1h")),
+            ],
+        },
+        Stub {
+            id: "perf.domain.bottleneck.analyse",
+            title: "Analyse bottleneck",
+            description: "Finds the likely bottleneck from metrics and traces.",
+            nature: Nature::Read,
+            props: vec![
+                ("service", json!({"type": "string"}), json!("checkout")),
+                ("metrics", json!({"type": "object"}), json!({})),
+                ("traces", json!({"type": "object"}), json!({})),
+            ],
+        },
+    ]
+}
+fn content() -> Vec<Stub> {
+    vec![
+        Stub {
+            id: "content.cell.site.build",
+            title: "Build site",
+            description: "Builds static content from its source.",
+            nature: Nature::Change,
+            props: vec![("source", json!({"type": "string"}), json!("docs"))],
+        },
+        Stub {
+            id: "content.cell.cdn.publish",
+            title: "Publish to CDN",
+            description: "Publishes a built site to the CDN.",
+            nature: Nature::Change,
+            props: vec![
+                ("artifact", json!({"type": "string"}), json!("docs")),
+                ("site", json!({"type": "string"}), json!("docs.example.com")),
+            ],
+        },
+        Stub {
+            id: "content.cell.cdn.purge",
+            title: "Purge CDN cache",
+            description: "Purges the CDN cache of a site.",
+            nature: Nature::Change,
+            props: vec![("site", json!({"type": "string"}), json!("docs.example.com"))],
+        },
+    ]
+}
+fn approval() -> Vec<Stub> {
+    vec![
+        Stub {
+            id: "approval.cell.request.review",
+            title: "Review request",
+            description: "A reviewer checks a request.",
+            nature: Nature::Approve,
+            props: vec![
+                ("request_id", json!({"type": "string"}), json!("R-1")),
+                (
+                    "amount_usd",
+                    json!({"type": "number", "exclusiveMinimum": 0}),
+                    json!(120.5),
+                ),
+            ],
+        },
+        Stub {
+            id: "approval.cell.request.approve",
+            title: "Approve request",
+            description: "A manager approves a reviewed request.",
+            nature: Nature::Approve,
+            props: vec![("request_id", json!({"type": "string"}), json!("R-1"))],
+        },
+        Stub {
+            id: "approval.cell.request.execute",
+            title: "Carry out request",
+            description: "Carries out an approved request.",
+            nature: Nature::Change,
+            props: vec![("request_id", json!({"type": "string"}), json!("R-1"))],
+        },
+    ]
+}
+fn fanout() -> Vec<Stub> {
+    vec![
+        Stub {
+            id: "fanout.cell.message.send",
+            title: "Send message",
+            description: "Sends a message to one target.",
+            nature: Nature::Change,
+            props: vec![
+                ("target", json!({"type": "string"}), json!("alice")),
+                ("message", json!({"type": "string"}), json!("hello")),
+            ],
+        },
+        Stub {
+            id: "fanout.domain.results.collect",
+            title: "Collect results",
+            description: "Summarises the results of a fan-out.",
+            nature: Nature::Read,
+            props: vec![("results", json!({"type": "array"}), json!([]))],
+        },
+    ]
+}
 
 /// A tool of the project that `--steps` names: its id and `input_schema`.
 #[derive(Clone, Debug)]
@@ -376,26 +405,19 @@ impl WorkflowSpec {
 
 /// The stub tool file of a template step, as `tool.yaml` renders it.
 fn stub_doc(stub: &Stub, path: &str, local_schemas: bool) -> ToolDoc {
-    let mut parts = stub.id.split('.');
-    let domain = parts.next().unwrap_or_default().to_owned();
-    let layer = match parts.next() {
-        Some("cell") => "cell",
-        Some("cluster") => "cluster",
-        _ => "domain",
-    };
-    let parse = |s: &str| serde_json::from_str::<Json>(s).unwrap_or(Json::Null);
+    let (domain, layer) = super::tool::domain_and_layer(stub.id);
     let properties: Vec<Property> = stub
         .props
         .iter()
         .map(|(name, schema, _)| Property {
             name: (*name).into(),
-            schema: parse(schema),
+            schema: schema.clone(),
         })
         .collect();
     let args: Map<String, Json> = stub
         .props
         .iter()
-        .map(|(name, _, sample)| ((*name).to_owned(), parse(sample)))
+        .map(|(name, _, sample)| ((*name).to_owned(), sample.clone()))
         .collect();
     let mut comment = vec![
         "A stub: the builtin `echo` handler returns the arguments. Give it a real handler".into(),
@@ -413,7 +435,7 @@ fn stub_doc(stub: &Stub, path: &str, local_schemas: bool) -> ToolDoc {
         id: stub.id.into(),
         title: stub.title.into(),
         description: stub.description.into(),
-        layer,
+        layer: layer.as_str(),
         risk: match stub.nature {
             Nature::Read => "low",
             Nature::Change => "medium",
@@ -578,7 +600,7 @@ pub fn plan(
                 render(&format!("workflows/{}.yaml", t.as_str()), &ctx)?,
                 false,
             )?;
-            for stub in t.tools() {
+            for stub in &t.tools() {
                 let tool_path = spec.stub_path(stub.id);
                 // A tool the project already has is used as it is, wherever it lives: planning
                 // its stub again would clash with the user's edits (or, with `--force`, undo them).
@@ -760,6 +782,25 @@ mod tests {
                 t.as_str()
             );
             assert_eq!(plan.files.len(), 1 + t.tools().len());
+        }
+    }
+
+    #[test]
+    fn stub_schemas_and_samples_are_real_json() {
+        for t in WorkflowTemplate::ALL {
+            for stub in t.tools() {
+                let (_, layer) = crate::scaffold::tool::domain_and_layer(stub.id);
+                assert_eq!(
+                    stub.id.split('.').nth(1),
+                    Some(layer.as_str()),
+                    "{}",
+                    stub.id
+                );
+                for (name, schema, sample) in &stub.props {
+                    assert!(schema["type"].is_string(), "{}.{name}: {schema}", stub.id);
+                    assert!(!sample.is_null(), "{}.{name}", stub.id);
+                }
+            }
         }
     }
 
