@@ -355,6 +355,24 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Removes temp files of `name` that a crashed run left behind. Only old ones: a recent one may
+/// belong to another lynx writing right now.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    const STALE: std::time::Duration = std::time::Duration::from_secs(600);
+    let prefix = format!(".{name}.lynx-tmp-");
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE);
+        if old && entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes `bytes` to a new temp file beside `path` and syncs it; returns the temp file's path.
 /// An existing file keeps its permission bits (plus the executable bits for scripts).
 fn stage(path: &Path, bytes: &[u8], executable: bool) -> std::io::Result<PathBuf> {
@@ -364,6 +382,7 @@ fn stage(path: &Path, bytes: &[u8], executable: bool) -> std::io::Result<PathBuf
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temps(dir, &name);
     // A temp file left by a crashed run must not block this one: each try takes a new name.
     let (tmp, mut file) = loop {
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -556,15 +575,24 @@ mod tests {
             std::fs::write(
                 dir.path()
                     .join(format!(".x.sh.lynx-tmp-{}-{n}", std::process::id())),
-                "stale",
+                "recent",
             )
             .unwrap();
         }
+        let stale = dir.path().join(".x.sh.lynx-tmp-1-0");
+        std::fs::write(&stale, "stale").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+            .unwrap();
         let mut plan = Plan::new(dir.path());
         plan.add("x.sh", "new".into(), false).unwrap();
         plan.resolve(true).unwrap();
         apply(&plan).unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert!(!stale.exists(), "an old temp file is cleaned up");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
