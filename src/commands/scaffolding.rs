@@ -355,6 +355,13 @@ pub(crate) fn finish(
         Err(e @ (PlanError::Conflict { .. } | PlanError::Blocked { .. })) => {
             return Err(UsageError::new(e.to_string()).into());
         }
+        Err(PlanError::Io { path, source }) => {
+            // The cause goes before the help line, so it is spelled out here rather than
+            // left to the error chain (which would print it after the help).
+            anyhow::bail!(
+                "could not write `{path}`: {source}\nhelp: check that its folder is writable and the disk has room, then run the command again (it picks up where this run stopped)"
+            );
+        }
         Err(e) => return Err(e.into()),
     }
     if json {

@@ -111,9 +111,7 @@ pub enum PlanError {
         reasons.join("\n")
     )]
     Blocked { reasons: Vec<String> },
-    #[error(
-        "could not write `{path}`\nhelp: check that its folder is writable and the disk has room, then run the command again (it picks up where this run stopped)"
-    )]
+    #[error("could not write `{path}`")]
     Io {
         path: String,
         #[source]
