@@ -66,7 +66,7 @@ Register-ArgumentCompleter -Native -CommandName 'lynx' -ScriptBlock {
             [CompletionResult]::new('--title', '--title', [CompletionResultType]::ParameterName, 'Human title (default: from the id, `health.read` → "Health read")')
             [CompletionResult]::new('--description', '--description', [CompletionResultType]::ParameterName, 'What the tool does, for the model that calls it')
             [CompletionResult]::new('--handler', '--handler', [CompletionResultType]::ParameterName, 'How the tool runs')
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Folder of the tool file, relative to the project root (default: `tools`)')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Folder of the tool file, relative to the working directory; it must be inside the project (default: the folder `[project] tools` in lynx.toml loads, `tools`)')
             [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, '`--handler http` only: the URL lynx POSTs calls to (default: http://127.0.0.1:8080/)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Output format: the plan as lines (`human`) or as a JSON object (`json`)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: the plan as lines (`human`) or as a JSON object (`json`)')

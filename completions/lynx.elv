@@ -61,7 +61,7 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand --title 'Human title (default: from the id, `health.read` → "Health read")'
             cand --description 'What the tool does, for the model that calls it'
             cand --handler 'How the tool runs'
-            cand --dir 'Folder of the tool file, relative to the project root (default: `tools`)'
+            cand --dir 'Folder of the tool file, relative to the working directory; it must be inside the project (default: the folder `[project] tools` in lynx.toml loads, `tools`)'
             cand --url '`--handler http` only: the URL lynx POSTs calls to (default: http://127.0.0.1:8080/)'
             cand -f 'Output format: the plan as lines (`human`) or as a JSON object (`json`)'
             cand --format 'Output format: the plan as lines (`human`) or as a JSON object (`json`)'

@@ -74,7 +74,7 @@ node\t'`exec`: a Node.js script run once per call (no npm packages)'
 bash\t'`exec`: a bash script run once per call (uses `jq` when installed)'
 http\t'`http`: lynx POSTs each call to a URL; a stdlib Python service is generated beside it'
 builtin\t'`builtin` echo: needs no runtime; a placeholder to replace'"
-complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l dir -d 'Folder of the tool file, relative to the project root (default: `tools`)' -r
+complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l dir -d 'Folder of the tool file, relative to the working directory; it must be inside the project (default: the folder `[project] tools` in lynx.toml loads, `tools`)' -r
 complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -l url -d '`--handler http` only: the URL lynx POSTs calls to (default: http://127.0.0.1:8080/)' -r
 complete -c lynx -n "__fish_lynx_using_subcommand tool:create" -s f -l format -d 'Output format: the plan as lines (`human`) or as a JSON object (`json`)' -r -f -a "human\t''
 json\t''"

@@ -311,7 +311,8 @@ pub struct ToolCreateArgs {
     #[arg(long, conflicts_with = "read_only")]
     pub destructive: bool,
 
-    /// Folder of the tool file, relative to the project root (default: `tools`).
+    /// Folder of the tool file, relative to the working directory; it must be inside the project
+    /// (default: the folder `[project] tools` in lynx.toml loads, `tools`).
     #[arg(long, value_name = "DIR")]
     pub dir: Option<String>,
 

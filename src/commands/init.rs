@@ -60,28 +60,18 @@ pub fn run(args: &InitArgs, color: bool) -> anyhow::Result<Outcome> {
     };
     let spec = InitSpec { name, template };
     let mut plan = init::plan(&root, &spec).map_err(usage)?;
-
-    let mut check = plan.clone();
-    check
-        .resolve(args.scaffold.force)
+    plan.resolve(args.scaffold.force)
         .map_err(|e| usage(e.into()))?;
     let others = occupied(&root);
-    let refused = !check.is_noop() && !others.is_empty() && !args.scaffold.force;
-    if refused && args.scaffold.dry_run {
-        plan.notes.push(format!(
-            "`{}` is not empty: without `--force` this would stop and write nothing",
-            shown(&root)
-        ));
-    } else if refused {
+    let refused = (!plan.is_noop() && !others.is_empty() && !args.scaffold.force).then(|| {
         let listed: Vec<String> = others.iter().take(5).map(|n| format!("`{n}`")).collect();
-        return Err(UsageError::new(format!(
+        UsageError::new(format!(
             "`{}` is not empty (it holds {}{})\nhelp: run `lynx init` in a new folder, or pass `--force` to add the project to this one (only the files in the plan are written; `--dry-run` shows them)",
             shown(&root),
             listed.join(", "),
             if others.len() > 5 { ", …" } else { "" }
         ))
-        .into());
-    }
+    });
     let tool = init::example_tool_id(&spec.name);
     let dir = shown(&root);
     let cd = if dir == "." {
@@ -97,5 +87,13 @@ pub fn run(args: &InitArgs, color: bool) -> anyhow::Result<Outcome> {
     let next = format!(
         "next: {cd}lynx tool:validate && lynx tool:call {tool} --args '{{\"name\": \"world\"}}' && lynx tool:test\n"
     );
-    finish(plan, &args.scaffold, "new lynx project", &next)
+    match refused {
+        // A dry run shows what would be written and then fails as the real run would.
+        Some(e) if args.scaffold.dry_run => {
+            finish(plan, &args.scaffold, "new lynx project", &next)?;
+            Err(e.into())
+        }
+        Some(e) => Err(e.into()),
+        None => finish(plan, &args.scaffold, "new lynx project", &next),
+    }
 }

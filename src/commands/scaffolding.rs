@@ -5,7 +5,7 @@ use crate::cli::{DataFormat, ScaffoldFlags};
 use crate::exit::{Outcome, UsageError};
 use crate::project::{LoadOptions, Project, Scope, find_config};
 use crate::scaffold::SpecError;
-use crate::scaffold::plan::{self, Action, Plan, PlanError};
+use crate::scaffold::plan::{self, Action, Blocker, Plan, PlanError};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -170,6 +170,49 @@ pub(crate) fn defined_names(project: &Project, root: &Path) -> BTreeMap<String, 
     out
 }
 
+/// The folder new files of one kind go in, from the project's `[project] <key>` patterns.
+pub(crate) fn folder_for(globs: &[String], key: &str) -> anyhow::Result<String> {
+    crate::scaffold::default_dir(globs).ok_or_else(|| {
+        UsageError::new(format!(
+            "`[project] {key}` in `lynx.toml` is {globs:?}: none of these patterns names a folder where a new `.yaml` file would be loaded\nhelp: add a pattern like `{key}/**/*.yaml` to `[project] {key}`"
+        ))
+        .into()
+    })
+}
+
+/// Refuses a generated file the project would not load (`[project] <key>` does not match it).
+pub(crate) fn check_loaded(
+    path: &str,
+    globs: &[String],
+    key: &str,
+    flag: &str,
+) -> anyhow::Result<()> {
+    if crate::project::glob_set(globs).is_match(path) {
+        return Ok(());
+    }
+    Err(UsageError::new(format!(
+        "{flag}`{path}` would not be loaded by this project (`[project] {key}` in `lynx.toml` is {globs:?})\nhelp: pick a folder those patterns match, or add a pattern for it"
+    ))
+    .into())
+}
+
+/// `--dir DIR` (relative to the working directory, or absolute) as a folder relative to the
+/// project root, `.` and `..` resolved by name. `""` is the root itself.
+pub(crate) fn dir_in_project(dir: &str, root: &Path) -> anyhow::Result<String> {
+    let abs = absolute(Path::new(dir));
+    let root = crate::project::normalize(root);
+    match abs.strip_prefix(&root) {
+        Ok(rel) => Ok(rel.to_string_lossy().replace('\\', "/")),
+        Err(_) => Err(UsageError::new(format!(
+            "`--dir`: `{dir}` is `{}`, outside the project root `{}`\nhelp: give a folder inside the project (relative to the working directory, or to the project root `{}` when you run lynx there)",
+            abs.display(),
+            root.display(),
+            root.display()
+        ))
+        .into()),
+    }
+}
+
 /// The terminal failed under a prompt (Ctrl-C does not get here: it ends lynx by SIGINT).
 fn prompt_failed(flag: &str, e: dialoguer::Error) -> anyhow::Error {
     let dialoguer::Error::IO(io) = e;
@@ -207,11 +250,20 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
 fn plan_text(plan: &Plan, done: bool) -> String {
     let mut out = String::new();
     for f in &plan.files {
-        let why = match f.action {
-            Action::Skip => "  (already up to date)",
-            Action::Conflict => "  (exists with other contents; `--force` overwrites it)",
-            Action::Overwrite => "  (exists with other contents)",
-            Action::Create => "",
+        let why = match (f.action, &f.blocked) {
+            (_, Some(Blocker::NotAFile)) => {
+                "  (not a regular file: lynx never replaces it, even with `--force`; move it away)"
+                    .to_owned()
+            }
+            (_, Some(Blocker::NotAFolder(a))) => format!(
+                "  (`{a}` is a file, not a folder: lynx never replaces it, even with `--force`; move it away)"
+            ),
+            (Action::Skip, None) => "  (already up to date)".to_owned(),
+            (Action::Conflict, None) => {
+                "  (exists with other contents; `--force` overwrites it)".to_owned()
+            }
+            (Action::Overwrite, None) => "  (exists with other contents)".to_owned(),
+            (Action::Create, None) => String::new(),
         };
         let action = match (done, f.action) {
             (true, Action::Create) => "created",
@@ -222,7 +274,7 @@ fn plan_text(plan: &Plan, done: bool) -> String {
         let why = if done && f.action != Action::Conflict {
             ""
         } else {
-            why
+            &why
         };
         let _ = writeln!(out, "  {action:<9} {}{why}", f.path);
     }
@@ -258,7 +310,9 @@ pub(crate) fn finish(
     what: &str,
     next: &str,
 ) -> anyhow::Result<Outcome> {
-    plan.resolve(flags.force).map_err(|e| usage(e.into()))?;
+    if !plan.resolved {
+        plan.resolve(flags.force).map_err(|e| usage(e.into()))?;
+    }
     let json = flags.format == DataFormat::Json;
     let root = shown(&plan.root);
     if flags.dry_run {
@@ -268,6 +322,13 @@ pub(crate) fn finish(
         }
         let mut out = format!("{what} in `{root}` (dry run: nothing is written)\n");
         out.push_str(&plan_text(&plan, false));
+        let blocked = plan.blocked().len();
+        if blocked > 0 {
+            let _ = writeln!(
+                out,
+                "{blocked} path(s) blocked: the command would stop and write nothing, even with `--force`"
+            );
+        }
         let conflicts = plan.conflicts().len();
         if conflicts > 0 {
             let _ = writeln!(
@@ -291,7 +352,16 @@ pub(crate) fn finish(
     }
     match plan::apply(&plan) {
         Ok(_) => {}
-        Err(e @ PlanError::Conflict { .. }) => return Err(UsageError::new(e.to_string()).into()),
+        Err(e @ (PlanError::Conflict { .. } | PlanError::Blocked { .. })) => {
+            return Err(UsageError::new(e.to_string()).into());
+        }
+        Err(PlanError::Io { path, source }) => {
+            // The cause goes before the help line, so it is spelled out here rather than
+            // left to the error chain (which would print it after the help).
+            anyhow::bail!(
+                "could not write `{path}`: {source}\nhelp: check that its folder is writable and the disk has room, then run the command again (it picks up where this run stopped)"
+            );
+        }
         Err(e) => return Err(e.into()),
     }
     if json {

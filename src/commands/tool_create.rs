@@ -1,6 +1,9 @@
 //! `lynx tool:create`: a tool file and its handler in the current project.
 
-use super::scaffolding::{Prompter, defined_names, finish, label, open_project, usage};
+use super::scaffolding::{
+    Prompter, check_loaded, defined_names, dir_in_project, finish, folder_for, label, open_project,
+    usage,
+};
 use crate::cli::ToolCreateArgs;
 use crate::exit::{Outcome, UsageError};
 use crate::scaffold::tool::{self, HandlerLang, RiskArg, ToolRequest, ToolSpec};
@@ -59,6 +62,11 @@ pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>, color: bool) -> anyho
         )?),
         None => None,
     };
+    let globs = &project.config.project.tools;
+    let (dir, default_dir) = match &args.dir {
+        Some(d) => (Some(dir_in_project(d, &root)?), None),
+        None => (None, Some(folder_for(globs, "tools")?)),
+    };
     let spec = ToolSpec::resolve(
         ToolRequest {
             id,
@@ -69,7 +77,8 @@ pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>, color: bool) -> anyho
             description,
             read_only: args.read_only,
             destructive: args.destructive,
-            dir: args.dir.clone(),
+            dir,
+            default_dir,
             url: args.url.clone(),
         },
         handler,
@@ -77,20 +86,27 @@ pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>, color: bool) -> anyho
     .map_err(usage)?;
 
     let tool_path = spec.tool_path();
-    let globs = crate::project::glob_set(&project.config.project.tools);
-    if !globs.is_match(&tool_path) {
-        return Err(UsageError::new(format!(
-            "`--dir {}`: `{tool_path}` would not be a tool file of this project (`[project] tools` in `lynx.toml` is {:?})\nhelp: pick a folder those patterns match",
-            spec.dir, project.config.project.tools
-        ))
-        .into());
-    }
+    let flag = match &args.dir {
+        Some(d) => format!("`--dir {d}`: "),
+        None => String::new(),
+    };
+    check_loaded(&tool_path, globs, "tools", &flag)?;
     let defined = defined_names(&project, &root);
     if let Some(file) = defined.get(&spec.id)
         && file != &tool_path
     {
         return Err(UsageError::new(format!(
             "`--id`: `{}` is already defined in `{file}`\nhelp: pick another id, or edit that file",
+            spec.id
+        ))
+        .into());
+    }
+    if let Some((other, _)) = defined
+        .iter()
+        .find(|(name, file)| *file == &tool_path && **name != spec.id)
+    {
+        return Err(UsageError::new(format!(
+            "`--id`: `{tool_path}` holds `{other}`, not `{}`; even with `--force` lynx does not replace another tool\nhelp: pick another id, or move that tool to another file",
             spec.id
         ))
         .into());
@@ -103,7 +119,8 @@ pub fn run(args: &ToolCreateArgs, config: Option<PathBuf>, color: bool) -> anyho
     }
     if spec.handler == HandlerLang::Http {
         next.push_str(&format!(
-            "start the service (`python3 {}`), then ",
+            "start the service (`{} {}`), then ",
+            spec.handler.interpreter().unwrap_or_default(),
             spec.handler_path().unwrap_or_default()
         ));
     }

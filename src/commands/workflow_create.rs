@@ -1,6 +1,8 @@
 //! `lynx workflow:create`: a workflow from a template or a chain of the project's tools.
 
-use super::scaffolding::{Prompter, defined_names, finish, label, open_project, usage};
+use super::scaffolding::{
+    Prompter, check_loaded, defined_names, finish, folder_for, label, open_project, usage,
+};
 use crate::cli::WorkflowCreateArgs;
 use crate::exit::{Outcome, UsageError};
 use crate::scaffold::names;
@@ -106,20 +108,38 @@ pub fn run(
         }
     };
     let spec = WorkflowSpec {
+        workflows_dir: folder_for(&project.config.project.workflows, "workflows")?,
+        tools_dir: folder_for(&project.config.project.tools, "tools")?,
         name,
         description: args.description.clone(),
         source,
     };
     let defined = defined_names(&project, &root);
+    let schemas: workflow::ToolSchemas = tools
+        .iter()
+        .map(|(id, t)| ((*id).to_owned(), t.input_schema.clone()))
+        .collect();
     let plan = workflow::plan(
         &root,
         &spec,
         &defined,
+        &schemas,
         crate::scaffold::has_local_schemas(&root),
     )
     .map_err(usage)?;
+    check_loaded(
+        &spec.path(),
+        &project.config.project.workflows,
+        "workflows",
+        "",
+    )?;
+    for f in &plan.files {
+        if f.path != spec.path() {
+            check_loaded(&f.path, &project.config.project.tools, "tools", "")?;
+        }
+    }
     let next = format!(
-        "next: `lynx tool:validate` checks it; `lynx serve` serves it as the tool `{}`\n",
+        "next: `lynx tool:validate` checks `{}` now; serving workflows as tools comes with the workflow engine\n",
         spec.name
     );
     finish(

@@ -69,7 +69,7 @@ pub fn name_problem(name: &str) -> Option<String> {
 
 /// The example tool's id in a project called `name`.
 pub fn example_tool_id(name: &str) -> String {
-    format!("{}.domain.hello.greet", names::segment(name))
+    format!("{}.domain.hello.greet", names::domain_for(name).0)
 }
 
 /// The plan for a new project in `root`.
@@ -77,7 +77,7 @@ pub fn plan(root: &Path, spec: &InitSpec) -> Result<Plan, SpecError> {
     if let Some(why) = name_problem(&spec.name) {
         return Err(SpecError::new("--name", format!("the project name {why}")));
     }
-    let domain = names::segment(&spec.name);
+    let (domain, fallback) = names::domain_for(&spec.name);
     let handler = spec.template.handler();
     let tool = ToolSpec::resolve(
         ToolRequest {
@@ -125,18 +125,24 @@ pub fn plan(root: &Path, spec: &InitSpec) -> Result<Plan, SpecError> {
         plan.add(&path, text, exec)?;
     }
     let workflow = WorkflowSpec {
+        workflows_dir: "workflows".into(),
+        tools_dir: "tools".into(),
         name: format!("{domain}_hello"),
         description: Some("Greets someone through the example tool.".into()),
         source: Source::Steps(vec![StepTool {
             id: tool.id.clone(),
-            input_schema: json!({"type": "object", "properties": {"name": {"type": "string", "description": "Who to greet."}}, "required": ["name"]})
-                .as_object()
-                .cloned(),
+            input_schema: Some(super::tool::input_schema()),
         }]),
     };
-    let wf = super::workflow::plan(root, &workflow, &BTreeMap::new(), true)?;
+    let wf = super::workflow::plan(root, &workflow, &BTreeMap::new(), &BTreeMap::new(), true)?;
     for f in wf.files {
         plan.add(&f.path, f.contents, f.executable)?;
+    }
+    if fallback {
+        plan.notes.push(format!(
+            "the project name `{}` has few letters `a-z`, so tool ids start with the domain `app` (rename it in the ids if you like)",
+            spec.name
+        ));
     }
     Ok(plan)
 }
@@ -165,8 +171,8 @@ mod tests {
                 "schemas/tool.schema.json",
                 "schemas/workflow.schema.json",
                 "schemas/config.schema.json",
-                "tools/acme_tools_domain_hello_greet.yaml",
-                "handlers/acme_tools_domain_hello_greet.py",
+                "tools/acme_tools.domain.hello.greet.yaml",
+                "handlers/acme_tools.domain.hello.greet.py",
                 "workflows/acme_tools_hello.yaml",
             ]
         );

@@ -71,9 +71,63 @@ pub fn has_local_schemas(root: &std::path::Path) -> bool {
     root.join("schemas/tool.schema.json").is_file()
 }
 
+/// The folder new files go in so that the project's `globs` (`[project] tools` or `workflows`)
+/// load them: the literal prefix of the first pattern that matches a `.yaml` file right inside
+/// it (`src/tools/**/*.yaml` → `src/tools`, `*.yaml` → the root, `""`). `None` when no pattern
+/// has such a folder.
+pub fn default_dir(globs: &[String]) -> Option<String> {
+    let set = crate::project::glob_set(globs);
+    globs.iter().find_map(|g| {
+        let prefix: Vec<&str> = g
+            .split('/')
+            .take_while(|part| !part.contains(['*', '?', '[', '{']))
+            .collect();
+        // A pattern without metacharacters names one file, not a folder.
+        if prefix.len() == g.split('/').count() {
+            return None;
+        }
+        let dir = prefix.join("/");
+        let dir = if dir.is_empty() {
+            String::new()
+        } else {
+            plan::clean_relative(&dir)?
+        };
+        set.is_match(in_dir(&dir, "x.yaml")).then_some(dir)
+    })
+}
+
+/// `dir/file`, or just `file` when `dir` is the root (`""`).
+pub fn in_dir(dir: &str, file: &str) -> String {
+    if dir.is_empty() {
+        file.to_owned()
+    } else {
+        format!("{dir}/{file}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_folders_come_from_the_globs() {
+        let globs = |g: &[&str]| g.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            default_dir(&globs(&["tools/**/*.yaml", "tools/**/*.yml"])).as_deref(),
+            Some("tools")
+        );
+        assert_eq!(
+            default_dir(&globs(&["src/mcp/tools/*.yaml"])).as_deref(),
+            Some("src/mcp/tools")
+        );
+        assert_eq!(default_dir(&globs(&["*.yaml"])).as_deref(), Some(""));
+        assert_eq!(
+            default_dir(&globs(&["defs/*.yml", "more/**/*.yaml"])).as_deref(),
+            Some("more")
+        );
+        assert_eq!(default_dir(&globs(&["**/*.tool.yaml"])), None);
+        assert_eq!(default_dir(&globs(&["../up/*.yaml"])), None);
+    }
 
     #[test]
     fn schema_refs_are_relative_to_the_file() {

@@ -1,9 +1,20 @@
 //! Turning ids and names into file names, titles and step ids, and checking names the user
 //! typed. Pure functions.
 
-/// A file name stem for an id or name: lowercase `a-z`, `0-9` and `_` only
-/// (`finance.domain.health.read` → `finance_domain_health_read`). Never empty, never a path.
+/// A file name stem for a tool id or workflow name. A valid id or name (lowercase letters,
+/// digits, `_`, `.` and `-`, starting with a letter) is its own stem, so two different ids never
+/// share a file (`p1.domain.b_c` and `p1.domain.b.c` would both be `p1_domain_b_c` if dots
+/// became `_`). Anything else is sanitised into something safe. Never empty, never a path.
 pub fn file_stem(id: &str) -> String {
+    let valid = id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+    if valid { id.to_owned() } else { sanitize(id) }
+}
+
+/// Lowercase `a-z`, `0-9` and `_` only, runs of anything else collapsed into one `_`.
+fn sanitize(id: &str) -> String {
     let mut out = String::new();
     for c in id.chars() {
         let c = c.to_ascii_lowercase();
@@ -19,11 +30,27 @@ pub fn file_stem(id: &str) -> String {
 
 /// An id segment for a project name: `My Project-2` → `my_project_2` (starts with a letter).
 pub fn segment(name: &str) -> String {
-    let stem = file_stem(name);
+    let stem = sanitize(name);
     if stem.starts_with(|c: char| c.is_ascii_lowercase()) {
         stem
     } else {
         format!("p_{stem}")
+    }
+}
+
+/// The domain (first id segment) for a project called `name`, and whether it is the fallback
+/// `app`: when fewer than half of the name's characters survive as `a-z`/`0-9` (`日本語`,
+/// `Ñandú Çafé`), what is left would be a puzzling domain (`n_and_afe`, or nothing at all).
+pub fn domain_for(name: &str) -> (String, bool) {
+    let counted: Vec<char> = name
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '_' | '.'))
+        .collect();
+    let kept = counted.iter().filter(|c| c.is_ascii_alphanumeric()).count();
+    if kept == 0 || kept * 2 < counted.len() {
+        ("app".into(), true)
+    } else {
+        (segment(name), false)
     }
 }
 
@@ -88,13 +115,24 @@ mod tests {
     fn ids_become_safe_file_names() {
         assert_eq!(
             file_stem("finance.domain.health.read"),
-            "finance_domain_health_read"
+            "finance.domain.health.read"
         );
+        assert_ne!(file_stem("p1.domain.b_c"), file_stem("p1.domain.b.c"));
+        assert_ne!(file_stem("a.b-c"), file_stem("a.b_c"));
         assert_eq!(file_stem("../../etc/passwd"), "etc_passwd");
         assert_eq!(file_stem("a/b\\c"), "a_b_c");
         assert_eq!(file_stem("..."), "tool");
         assert_eq!(segment("My Project-2"), "my_project_2");
         assert_eq!(segment("2fast"), "p_2fast");
+    }
+
+    #[test]
+    fn mostly_non_ascii_project_names_get_the_domain_app() {
+        assert_eq!(domain_for("Acme Tools"), ("acme_tools".into(), false));
+        assert_eq!(domain_for("日本語"), ("app".into(), true));
+        assert_eq!(domain_for("日本語 ab"), ("app".into(), true));
+        assert_eq!(domain_for("ñçdtls"), ("dtls".into(), false));
+        assert_eq!(domain_for("Café Tools"), ("caf_tools".into(), false));
     }
 
     #[test]

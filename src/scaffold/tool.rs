@@ -47,15 +47,40 @@ impl HandlerLang {
         }
     }
 
-    /// The interpreter the handler needs on `PATH`, if any.
-    pub fn interpreter(self) -> Option<&'static str> {
+    /// What this kind generates, in one place so paths, handler blocks and templates agree.
+    fn kind(self) -> Kind {
+        let k = |handler, interpreter, suffix, template| Kind {
+            handler,
+            interpreter,
+            suffix,
+            template,
+        };
         match self {
-            HandlerLang::Python | HandlerLang::PythonWorker | HandlerLang::Http => Some("python3"),
-            HandlerLang::Node => Some("node"),
-            HandlerLang::Bash => Some("bash"),
-            HandlerLang::Builtin => None,
+            HandlerLang::Python => k("exec", "python3", ".py", "handlers/python_exec.py"),
+            HandlerLang::PythonWorker => k("worker", "python3", ".py", "handlers/python_worker.py"),
+            HandlerLang::Node => k("exec", "node", ".mjs", "handlers/node_exec.mjs"),
+            HandlerLang::Bash => k("exec", "bash", ".sh", "handlers/bash_exec.sh"),
+            // `-` cannot occur in an id, so the service never shares a name with another
+            // tool's handler.
+            HandlerLang::Http => k("http", "python3", "-server.py", "handlers/http_server.py"),
+            HandlerLang::Builtin => k("builtin", "", "", ""),
         }
     }
+
+    /// The interpreter the generated handler (or service) runs on, if any.
+    pub fn interpreter(self) -> Option<&'static str> {
+        Some(self.kind().interpreter).filter(|i| !i.is_empty())
+    }
+}
+
+/// A handler kind's generated parts (`""` where it has none).
+struct Kind {
+    /// `handler.kind` in the tool file.
+    handler: &'static str,
+    interpreter: &'static str,
+    /// The handler file's name after the id (`handlers/<id><suffix>`).
+    suffix: &'static str,
+    template: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -115,8 +140,10 @@ pub struct ToolRequest {
     pub description: Option<String>,
     pub read_only: bool,
     pub destructive: bool,
-    /// Folder of the tool file, relative to the project root (default `tools`).
+    /// Folder of the tool file, relative to the project root.
     pub dir: Option<String>,
+    /// The folder when `dir` is not given (from `[project] tools`; `tools` when `None`).
+    pub default_dir: Option<String>,
     /// `http` only: the URL lynx POSTs to.
     pub url: Option<String>,
 }
@@ -139,8 +166,23 @@ pub struct ToolSpec {
 
 pub const DEFAULT_URL: &str = "http://127.0.0.1:8080/";
 
+/// The domain and layer an id names (its first two segments; `domain` when the second is not
+/// a layer, which `id_problem` reports first).
+pub fn domain_and_layer(id: &str) -> (String, LayerArg) {
+    let mut parts = id.split('.');
+    let domain = parts.next().unwrap_or_default().to_owned();
+    let layer = parts
+        .next()
+        .and_then(LayerArg::parse)
+        .unwrap_or(LayerArg::Domain);
+    (domain, layer)
+}
+
 /// Why `id` cannot be a tool id, in the words of the `id-format` rule.
 pub fn id_problem(id: &str) -> Option<String> {
+    if id.trim().is_empty() {
+        return Some("the id is empty; ids look like `finance.domain.health.read`".into());
+    }
     id_format::problem(id)
         .map(|why| format!("`{id}` {why}; ids look like `finance.domain.health.read`"))
 }
@@ -152,12 +194,7 @@ impl ToolSpec {
         if let Some(why) = id_problem(&req.id) {
             return Err(SpecError::new("--id", why));
         }
-        let mut parts = req.id.split('.');
-        let id_domain = parts.next().unwrap_or_default().to_owned();
-        let id_layer = parts
-            .next()
-            .and_then(LayerArg::parse)
-            .unwrap_or(LayerArg::Domain);
+        let (id_domain, id_layer) = domain_and_layer(&req.id);
         let layer = match req.layer {
             Some(l) if l != id_layer => {
                 return Err(SpecError::new(
@@ -191,7 +228,9 @@ impl ToolSpec {
             ));
         }
         let dir = match &req.dir {
-            None => "tools".to_owned(),
+            None => req.default_dir.clone().unwrap_or_else(|| "tools".to_owned()),
+            // The project root itself.
+            Some(d) if d.is_empty() || d == "." => String::new(),
             Some(d) => clean_relative(d).ok_or_else(|| {
                 SpecError::new(
                     "--dir",
@@ -203,10 +242,28 @@ impl ToolSpec {
             return Err(SpecError::new("--url", "only applies to `--handler http`"));
         }
         let url = req.url.unwrap_or_else(|| DEFAULT_URL.to_owned());
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        if url.starts_with("https://") {
             return Err(SpecError::new(
                 "--url",
-                format!("`{url}` is not an http:// or https:// URL"),
+                format!(
+                    "`{url}`: the generated service speaks plain HTTP, so it needs an http:// URL\nhelp: pass an http:// URL; to serve it over TLS, put a TLS proxy in front and then set `handler.url` to the proxy's https:// URL"
+                ),
+            ));
+        }
+        if !url.starts_with("http://") {
+            return Err(SpecError::new(
+                "--url",
+                format!("`{url}` is not an http:// URL; give one like `{DEFAULT_URL}`"),
+            ));
+        }
+        if req
+            .title
+            .as_deref()
+            .is_some_and(|t| t.contains(['\n', '\r']))
+        {
+            return Err(SpecError::new(
+                "--title",
+                "is one line; drop the line break (put details in `--description`)",
             ));
         }
         let title = req
@@ -234,19 +291,13 @@ impl ToolSpec {
 
     /// Where the tool file goes.
     pub fn tool_path(&self) -> String {
-        format!("{}/{}.yaml", self.dir, names::file_stem(&self.id))
+        super::in_dir(&self.dir, &format!("{}.yaml", names::file_stem(&self.id)))
     }
 
     /// Where the handler file goes (none for builtins).
     pub fn handler_path(&self) -> Option<String> {
-        let stem = names::file_stem(&self.id);
-        match self.handler {
-            HandlerLang::Python | HandlerLang::PythonWorker => Some(format!("handlers/{stem}.py")),
-            HandlerLang::Node => Some(format!("handlers/{stem}.mjs")),
-            HandlerLang::Bash => Some(format!("handlers/{stem}.sh")),
-            HandlerLang::Http => Some(format!("handlers/{stem}_server.py")),
-            HandlerLang::Builtin => None,
-        }
+        let suffix = self.handler.kind().suffix;
+        (!suffix.is_empty()).then(|| format!("handlers/{}{suffix}", names::file_stem(&self.id)))
     }
 
     /// Whether calls need an approval: high risk, or destructive.
@@ -308,6 +359,24 @@ fn name_property() -> Property {
     }
 }
 
+/// The `input_schema` every generated tool starts with, as JSON (what `tool.yaml` renders
+/// from [`name_property`]), for a workflow built in the same run as the tool.
+pub fn input_schema() -> serde_json::Map<String, Json> {
+    let p = name_property();
+    let mut properties = serde_json::Map::new();
+    properties.insert(p.name.clone(), p.schema);
+    let schema = json!({
+        "type": "object",
+        "properties": properties,
+        "required": [p.name],
+        "additionalProperties": false,
+    });
+    match schema {
+        Json::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
 fn annotations(read_only: bool, destructive: bool) -> Json {
     json!({
         "read_only": read_only,
@@ -324,43 +393,35 @@ pub fn files(
     let tool_path = spec.tool_path();
     let handler_path = spec.handler_path();
     let script = handler_path.clone().unwrap_or_default();
-    let (handler, mut comment) = match spec.handler {
-        HandlerLang::Python => (
-            json!({"kind": "exec", "command": ["python3", script]}),
-            vec![
-                "An `exec` tool: lynx runs the handler once per call, writes the request JSON to its".into(),
-                "stdin and reads the result JSON from its stdout. Paths are relative to the project root.".into(),
-            ],
-        ),
-        HandlerLang::Node => (
-            json!({"kind": "exec", "command": ["node", script]}),
-            vec![
-                "An `exec` tool: lynx runs the handler once per call, writes the request JSON to its".into(),
-                "stdin and reads the result JSON from its stdout. Paths are relative to the project root.".into(),
-            ],
-        ),
-        HandlerLang::Bash => (
-            json!({"kind": "exec", "command": ["bash", script]}),
+    let kind = spec.handler.kind();
+    let (handler, mut comment): (Json, Vec<String>) = match kind.handler {
+        "exec" => (
+            json!({"kind": "exec", "command": [kind.interpreter, script]}),
             vec![
                 "An `exec` tool: lynx runs the handler once per call (no shell in between), writes the".into(),
-                "request JSON to its stdin and reads the result JSON from its stdout.".into(),
+                "request JSON to its stdin and reads the result JSON from its stdout. Paths are relative".into(),
+                "to the project root.".into(),
             ],
         ),
-        HandlerLang::PythonWorker => (
-            json!({"kind": "worker", "command": ["python3", script]}),
+        "worker" => (
+            json!({"kind": "worker", "command": [kind.interpreter, script]}),
             vec![
                 "A `worker` tool: one long-lived process answers many calls as JSON lines on".into(),
                 "stdin/stdout; lynx restarts it if it exits.".into(),
             ],
         ),
-        HandlerLang::Http => (
+        "http" => (
             json!({"kind": "http", "url": spec.url}),
             vec![
                 "An `http` tool: lynx POSTs the request JSON to `handler.url` and reads the result JSON".into(),
-                format!("from the response. `{script}` is a matching service: `python3 {script}`."),
+                format!(
+                    "from the response. `{script}` is a matching service: `{} {script}`.",
+                    kind.interpreter
+                ),
+                "`lynx tool:test` passes only while that service is running.".into(),
             ],
         ),
-        HandlerLang::Builtin => (
+        _ => (
             json!({"kind": "builtin"}),
             vec![
                 "A `builtin` tool: `echo` returns its arguments and needs no runtime. Replace the".into(),
@@ -370,9 +431,9 @@ pub fn files(
     };
     let approval = spec.needs_approval().then(|| {
         comment.push(if spec.destructive {
-            "Destructive, so every call waits for a person's approval first.".into()
+            "Destructive, so calls need a person's approval (enforced once lynx's approval gate ships).".into()
         } else {
-            "High risk, so every call waits for a person's approval first.".into()
+            "High risk, so calls need a person's approval (enforced once lynx's approval gate ships).".into()
         });
         json!({"approvers": [format!("role:{}-admin", spec.domain)]})
     });
@@ -434,17 +495,9 @@ pub fn files(
         tests,
     };
     let mut out = vec![(tool_path, render("tool.yaml", &doc)?, false)];
-    let template = match spec.handler {
-        HandlerLang::Python => Some("handlers/python_exec.py"),
-        HandlerLang::PythonWorker => Some("handlers/python_worker.py"),
-        HandlerLang::Node => Some("handlers/node_exec.mjs"),
-        HandlerLang::Bash => Some("handlers/bash_exec.sh"),
-        HandlerLang::Http => Some("handlers/http_server.py"),
-        HandlerLang::Builtin => None,
-    };
-    if let (Some(path), Some(template)) = (handler_path, template) {
+    if let Some(path) = handler_path {
         let ctx = json!({"id": spec.id, "path": path, "port": port_of(&spec.url)});
-        out.push((path, render(template, &ctx)?, true));
+        out.push((path, render(kind.template, &ctx)?, true));
     }
     Ok(out)
 }
@@ -461,7 +514,7 @@ fn port_of(url: &str) -> u16 {
     authority
         .rsplit_once(':')
         .and_then(|(_, p)| p.parse().ok())
-        .unwrap_or(if url.starts_with("https") { 443 } else { 8080 })
+        .unwrap_or(8080)
 }
 
 /// The plan for one tool under `root`.
@@ -495,10 +548,10 @@ mod tests {
         assert_eq!(spec.layer, LayerArg::Cell);
         assert_eq!(spec.domain, "finance");
         assert_eq!(spec.title, "Payment approve");
-        assert_eq!(spec.tool_path(), "tools/finance_cell_payment_approve.yaml");
+        assert_eq!(spec.tool_path(), "tools/finance.cell.payment.approve.yaml");
         assert_eq!(
             spec.handler_path().as_deref(),
-            Some("handlers/finance_cell_payment_approve.py")
+            Some("handlers/finance.cell.payment.approve.py")
         );
     }
 
@@ -530,6 +583,16 @@ mod tests {
             "--url"
         );
         let mut r = req("a.domain.b");
+        r.url = Some("https://x/".into());
+        let e = ToolSpec::resolve(r, HandlerLang::Http).unwrap_err();
+        assert!(e.flag == "--url" && e.message.contains("TLS proxy"), "{e}");
+        let e = ToolSpec::resolve(req(""), HandlerLang::Python).unwrap_err();
+        assert!(e.message.contains("the id is empty"), "{e}");
+        let mut r = req("a.domain.b");
+        r.title = Some("two\nlines".into());
+        let e = ToolSpec::resolve(r, HandlerLang::Python).unwrap_err();
+        assert!(e.flag == "--title" && e.message.contains("one line"), "{e}");
+        let mut r = req("a.domain.b");
         r.read_only = true;
         r.destructive = true;
         assert!(ToolSpec::resolve(r, HandlerLang::Python).is_err());
@@ -542,6 +605,10 @@ mod tests {
         let spec = ToolSpec::resolve(r, HandlerLang::Bash).unwrap();
         let text = &files(&spec, false).unwrap()[0].1;
         assert!(text.contains("approval:"), "{text}");
+        assert!(
+            !text.contains("lynx approvals") && !text.contains("waits for"),
+            "no promises of commands that do not exist yet: {text}"
+        );
         assert!(text.contains("destructiveHint: true"));
         let mut r = req("ops.domain.db.read");
         r.read_only = true;
@@ -560,9 +627,19 @@ mod tests {
     }
 
     #[test]
+    fn an_http_tool_says_its_tests_need_the_service() {
+        let spec = ToolSpec::resolve(req("ops.domain.db.read"), HandlerLang::Http).unwrap();
+        let text = &files(&spec, false).unwrap()[0].1;
+        assert!(
+            text.contains("`lynx tool:test` passes only while that service is running"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn ports_come_from_the_url() {
         assert_eq!(port_of("http://127.0.0.1:9000/x"), 9000);
         assert_eq!(port_of("http://localhost/"), 8080);
-        assert_eq!(port_of("https://h/"), 443);
+        assert_eq!(port_of("http://h"), 8080);
     }
 }

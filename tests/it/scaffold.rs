@@ -292,7 +292,7 @@ fn generated_tools_run_and_pass_their_tests() {
         ids.push((handler, id));
     }
     let _service =
-        have("http").then(|| Service::start(&p, "handlers/demo_domain_http_greet_server.py", port));
+        have("http").then(|| Service::start(&p, "handlers/demo.domain.http.greet-server.py", port));
     for (handler, id) in &ids {
         let out = p
             .lynx(&[
@@ -385,9 +385,9 @@ fn generated_handlers_speak_their_protocols() {
     let ok = serde_json::json!({"output": {"message": "Hello, Ada!"}});
     let empty = r#"{"tool": "x", "args": {"name": ""}, "context": {}}"#;
     let exec = [
-        ("python", "python3", "handlers/demo_domain_python_greet.py"),
-        ("node", "node", "handlers/demo_domain_node_greet.mjs"),
-        ("bash", "bash", "handlers/demo_domain_bash_greet.sh"),
+        ("python", "python3", "handlers/demo.domain.python.greet.py"),
+        ("node", "node", "handlers/demo.domain.node.greet.mjs"),
+        ("bash", "bash", "handlers/demo.domain.bash.greet.sh"),
     ];
     for (handler, program, script) in exec {
         let Some(program) = have(handler).then(|| on_path(program)).flatten() else {
@@ -429,7 +429,7 @@ fn generated_handlers_speak_their_protocols() {
     if have("bash") {
         // Without jq on PATH the bash handler falls back to plain bash.
         let bash = on_path("bash").unwrap();
-        let script = "handlers/demo_domain_bash_greet.sh";
+        let script = "handlers/demo.domain.bash.greet.sh";
         assert_eq!(run_handler(p.path(), &bash, script, request, Some("")), ok);
         let err = run_handler(p.path(), &bash, script, empty, Some(""));
         assert!(
@@ -445,7 +445,7 @@ fn generated_handlers_speak_their_protocols() {
     if have("python-worker") {
         use std::io::{BufRead, BufReader, Write};
         let mut child = std::process::Command::new("python3")
-            .arg("handlers/demo_domain_python_worker_greet.py")
+            .arg("handlers/demo.domain.python_worker.greet.py")
             .current_dir(p.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -485,7 +485,7 @@ fn generated_handlers_speak_their_protocols() {
     }
     if have("http") {
         let port = free_port();
-        let _service = Service::start(&p, "handlers/demo_domain_http_greet_server.py", port);
+        let _service = Service::start(&p, "handlers/demo.domain.http.greet-server.py", port);
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
         use std::io::{Read, Write};
         write!(
@@ -593,7 +593,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
     assert!(!p.path().join("new").exists());
 
     let p = init("minimal");
-    p.write("handlers/demo_cell_x_run.sh", "#!/bin/sh\necho mine\n");
+    p.write("handlers/demo.cell.x.run.sh", "#!/bin/sh\necho mine\n");
     let before = snapshot_files(p.path());
     let out = p
         .lynx(&[
@@ -609,11 +609,11 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
     assert!(out.status.success());
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("create    tools/demo_cell_x_run.yaml"),
+        stdout.contains("create    tools/demo.cell.x.run.yaml"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("conflict  handlers/demo_cell_x_run.sh  (exists with other contents; `--force` overwrites it)"),
+        stdout.contains("conflict  handlers/demo.cell.x.run.sh  (exists with other contents; `--force` overwrites it)"),
         "{stdout}"
     );
     let out = p
@@ -627,14 +627,14 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         ])
         .output()
         .unwrap();
-    assert!(text(&out.stdout).contains("create    tools/backup_cell_snapshot_create.yaml"));
+    assert!(text(&out.stdout).contains("create    tools/backup.cell.snapshot.create.yaml"));
     assert_eq!(snapshot_files(p.path()), before);
 }
 
 #[test]
 fn conflicts_stop_the_run_and_force_overwrites_only_planned_files() {
     let p = init("minimal");
-    p.write("handlers/demo_cell_x_run.py", "print('mine')\n");
+    p.write("handlers/demo.cell.x.run.py", "print('mine')\n");
     let args = [
         "tool:create",
         "--id",
@@ -646,22 +646,22 @@ fn conflicts_stop_the_run_and_force_overwrites_only_planned_files() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("`handlers/demo_cell_x_run.py`") && stderr.contains("--force"),
+        stderr.contains("`handlers/demo.cell.x.run.py`") && stderr.contains("--force"),
         "{stderr}"
     );
     assert!(
-        !p.path().join("tools/demo_cell_x_run.yaml").exists(),
+        !p.path().join("tools/demo.cell.x.run.yaml").exists(),
         "nothing written"
     );
     assert_eq!(
-        std::fs::read_to_string(p.path().join("handlers/demo_cell_x_run.py")).unwrap(),
+        std::fs::read_to_string(p.path().join("handlers/demo.cell.x.run.py")).unwrap(),
         "print('mine')\n"
     );
     let mut forced = args.to_vec();
     forced.push("--force");
     let out = p.lynx(&forced).output().unwrap();
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("replaced  handlers/demo_cell_x_run.py"));
+    assert!(text(&out.stdout).contains("replaced  handlers/demo.cell.x.run.py"));
     assert_clean(&p);
 
     // init refuses a non-empty folder; with --force it adds the project, replaces only the files
@@ -684,6 +684,15 @@ fn conflicts_stop_the_run_and_force_overwrites_only_planned_files() {
             && stderr.contains("--force"),
         "{stderr}"
     );
+    assert!(!p.path().join("lynx.toml").exists());
+    // Its dry run shows the plan and fails the same way.
+    let out = p
+        .lynx(&[&init_args[..], &["--dry-run"]].concat())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("create    lynx.toml"));
+    assert!(text(&out.stderr).contains("is not empty"));
     assert!(!p.path().join("lynx.toml").exists());
     let mut forced = init_args.to_vec();
     forced.push("--force");
@@ -832,7 +841,7 @@ fn bad_values_name_their_flag() {
                 "--dir",
                 "tools/more",
             ],
-            "already defined in `tools/demo_domain_hello_greet.yaml`",
+            "already defined in `tools/demo.domain.hello.greet.yaml`",
         ),
         (
             &[
@@ -864,7 +873,7 @@ fn bad_values_name_their_flag() {
                 "--template",
                 "fan-out",
             ],
-            "already defined in `tools/demo_domain_hello_greet.yaml`",
+            "already defined in `tools/demo.domain.hello.greet.yaml`",
         ),
     ];
     for (args, message) in cases {
@@ -1010,9 +1019,9 @@ fn commands_prompt_at_a_terminal() {
         return;
     };
     assert_eq!(status, 0, "{screen}");
-    let tool = std::fs::read_to_string(p.path().join("tools/demo_domain_pty_read.yaml")).unwrap();
+    let tool = std::fs::read_to_string(p.path().join("tools/demo.domain.pty.read.yaml")).unwrap();
     assert!(
-        tool.contains("command: [bash, handlers/demo_domain_pty_read.sh]"),
+        tool.contains("command: [bash, handlers/demo.domain.pty.read.sh]"),
         "{tool}"
     );
     assert!(tool.contains("risk: medium"), "{tool}");
@@ -1061,7 +1070,7 @@ fn commands_prompt_at_a_terminal() {
         screen[hidden..].contains("\x1b[?25h"),
         "cursor shown again: {screen:?}"
     );
-    assert!(!p.path().join("tools/demo_cell_gone_run.yaml").exists());
+    assert!(!p.path().join("tools/demo.cell.gone.run.yaml").exists());
 
     // init: accept the folder's name, pick `minimal` (one up from the default `python`).
     let q = TempProject::new(&[]);
@@ -1073,7 +1082,7 @@ fn commands_prompt_at_a_terminal() {
     )
     .unwrap();
     assert_eq!(status, 0, "{screen}");
-    let tool = std::fs::read_to_string(q.path().join("fresh/tools/fresh_domain_hello_greet.yaml"))
+    let tool = std::fs::read_to_string(q.path().join("fresh/tools/fresh.domain.hello.greet.yaml"))
         .unwrap();
     assert!(tool.contains("kind: builtin"), "{tool}");
 }
@@ -1187,8 +1196,8 @@ fn the_plan_as_json() {
     assert_eq!(
         actions(&dry),
         [
-            "create tools/demo_cell_j_run.yaml",
-            "create handlers/demo_cell_j_run.mjs"
+            "create tools/demo.cell.j.run.yaml",
+            "create handlers/demo.cell.j.run.mjs"
         ]
     );
     let first = run(&[]);
@@ -1204,8 +1213,419 @@ fn the_plan_as_json() {
     assert_eq!(
         actions(&second),
         [
-            "skip tools/demo_cell_j_run.yaml",
-            "skip handlers/demo_cell_j_run.mjs"
+            "skip tools/demo.cell.j.run.yaml",
+            "skip handlers/demo.cell.j.run.mjs"
         ]
     );
+}
+
+#[test]
+fn ids_that_differ_only_in_dots_and_underscores_get_their_own_files() {
+    let p = init("minimal");
+    for id in ["p1.domain.b_c", "p1.domain.b.c"] {
+        p.lynx(&["tool:create", "--id", id, "--handler", "bash", "--no-input"])
+            .assert()
+            .success();
+    }
+    for id in ["p1.domain.b_c", "p1.domain.b.c"] {
+        let tool = std::fs::read_to_string(p.path().join(format!("tools/{id}.yaml"))).unwrap();
+        assert!(tool.contains(&format!("id: {id}\n")), "{tool}");
+        assert!(p.path().join(format!("handlers/{id}.sh")).is_file());
+    }
+    assert_clean(&p);
+
+    // A hand-named file holding another id is never replaced, even with `--force`.
+    std::fs::rename(
+        p.path().join("tools/p1.domain.b_c.yaml"),
+        p.path().join("tools/p1.domain.x.y.yaml"),
+    )
+    .unwrap();
+    let out = p
+        .lynx(&[
+            "tool:create",
+            "--id",
+            "p1.domain.x.y",
+            "--handler",
+            "bash",
+            "--force",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`tools/p1.domain.x.y.yaml` holds `p1.domain.b_c`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_second_workflow_from_a_template_keeps_the_users_tools() {
+    let p = init("minimal");
+    p.lynx(&[
+        "workflow:create",
+        "--name",
+        "nightly",
+        "--template",
+        "backup",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    let stub = p.path().join("tools/backup.cell.snapshot.create.yaml");
+    let edited = std::fs::read_to_string(&stub).unwrap() + "# mine\n";
+    std::fs::write(&stub, &edited).unwrap();
+    for force in [false, true] {
+        let mut args = vec![
+            "workflow:create",
+            "--name",
+            "weekly",
+            "--template",
+            "backup",
+            "--no-input",
+        ];
+        if force {
+            args.push("--force");
+        }
+        let out = p.lynx(&args).output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(std::fs::read_to_string(&stub).unwrap(), edited);
+    }
+    assert_clean(&p);
+}
+
+#[test]
+fn a_template_refuses_an_existing_tool_it_cannot_call() {
+    let p = init("minimal");
+    p.lynx(&[
+        "tool:create",
+        "--id",
+        "cicd.cell.build.run",
+        "--handler",
+        "builtin",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    let out = p
+        .lynx(&[
+            "workflow:create",
+            "--name",
+            "release",
+            "--template",
+            "ci-cd",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`--template`")
+            && stderr.contains("`cicd.cell.build.run`")
+            && stderr.contains("`repository`"),
+        "{stderr}"
+    );
+    assert!(!p.path().join("workflows/release.yaml").exists());
+    assert_clean(&p);
+}
+
+#[test]
+fn new_files_go_where_the_project_globs_load_them() {
+    let p = init("minimal");
+    let toml = std::fs::read_to_string(p.path().join("lynx.toml"))
+        .unwrap()
+        .replace(
+            r#"tools = ["tools/**/*.yaml", "tools/**/*.yml"]"#,
+            r#"tools = ["tools/**/*.yaml", "src/mcp/tools/**/*.yaml"]"#,
+        )
+        .replace(
+            r#"workflows = ["workflows/**/*.yaml", "workflows/**/*.yml"]"#,
+            r#"workflows = ["flows/*.yaml"]"#,
+        );
+    p.write("lynx.toml", toml);
+    std::fs::rename(p.path().join("workflows"), p.path().join("flows")).unwrap();
+    p.lynx(&[
+        "workflow:create",
+        "--name",
+        "nightly",
+        "--template",
+        "backup",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    assert!(p.path().join("flows/nightly.yaml").is_file());
+    assert!(
+        p.path()
+            .join("tools/backup.cell.snapshot.create.yaml")
+            .is_file()
+    );
+    assert_clean(&p);
+
+    let toml = std::fs::read_to_string(p.path().join("lynx.toml"))
+        .unwrap()
+        .replace(r#""tools/**/*.yaml", "#, "");
+    p.write("lynx.toml", toml);
+    std::fs::rename(p.path().join("tools"), p.path().join("src/mcp/tools")).unwrap_or_else(|_| {
+        std::fs::create_dir_all(p.path().join("src/mcp")).unwrap();
+        std::fs::rename(p.path().join("tools"), p.path().join("src/mcp/tools")).unwrap();
+    });
+    p.lynx(&[
+        "tool:create",
+        "--id",
+        "demo.cell.x.run",
+        "--handler",
+        "bash",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    assert!(
+        p.path()
+            .join("src/mcp/tools/demo.cell.x.run.yaml")
+            .is_file()
+    );
+    assert_clean(&p);
+
+    let out = p
+        .lynx(&[
+            "tool:create",
+            "--id",
+            "demo.cell.y.run",
+            "--handler",
+            "bash",
+            "--dir",
+            "tools",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`--dir tools`: `tools/demo.cell.y.run.yaml` would not be loaded")
+            && stderr.contains("src/mcp/tools/**/*.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn dir_is_relative_to_the_working_directory() {
+    let p = init("minimal");
+    std::fs::create_dir_all(p.path().join("tools/ops")).unwrap();
+    let mut cmd = p.lynx(&[
+        "tool:create",
+        "--id",
+        "demo.cell.a.run",
+        "--handler",
+        "builtin",
+        "--dir",
+        ".",
+        "--no-input",
+    ]);
+    cmd.current_dir(p.path().join("tools/ops"));
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(p.path().join("tools/ops/demo.cell.a.run.yaml").is_file());
+
+    p.lynx(&[
+        "tool:create",
+        "--id",
+        "demo.cell.b.run",
+        "--handler",
+        "builtin",
+        "--dir",
+        "tools/../tools",
+        "--no-input",
+    ])
+    .assert()
+    .success();
+    assert!(p.path().join("tools/demo.cell.b.run.yaml").is_file());
+
+    let out = p
+        .lynx(&[
+            "tool:create",
+            "--id",
+            "demo.cell.c.run",
+            "--handler",
+            "builtin",
+            "--dir",
+            "../elsewhere",
+            "--no-input",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("outside the project root `"), "{stderr}");
+    assert_clean(&p);
+}
+
+#[test]
+fn something_in_the_way_that_force_cannot_replace_is_named() {
+    let p = init("minimal");
+    // A file where the handlers folder should be.
+    p.write("handlers", "not a folder\n");
+    let args = [
+        "tool:create",
+        "--id",
+        "demo.cell.x.run",
+        "--handler",
+        "bash",
+        "--no-input",
+        "--force",
+    ];
+    let out = p
+        .lynx(&[&args[..], &["--dry-run"]].concat())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("`handlers` is a file, not a folder")
+            && stdout.contains("even with `--force`"),
+        "{stdout}"
+    );
+    let out = p.lynx(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`handlers` is a file where `handlers/demo.cell.x.run.sh` needs a folder")
+            && stderr.contains("move it away"),
+        "{stderr}"
+    );
+    assert!(
+        !p.path().join("tools/demo.cell.x.run.yaml").exists(),
+        "nothing half-written"
+    );
+
+    // A folder where the tool file should be.
+    std::fs::remove_file(p.path().join("handlers")).unwrap();
+    std::fs::create_dir_all(p.path().join("tools/demo.cell.x.run.yaml")).unwrap();
+    let out = p
+        .lynx(&[&args[..], &["--dry-run"]].concat())
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("not a regular file") && !stdout.contains("`--force` overwrites it"),
+        "{stdout}"
+    );
+    let out = p.lynx(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`tools/demo.cell.x.run.yaml` is not a regular file")
+            && !stderr.contains("pass `--force`"),
+        "{stderr}"
+    );
+}
+
+/// Valid JSON that is not an object (`null`, a list, `args` a string) is a tool error, not a
+/// crash; the worker skips such lines.
+#[test]
+fn generated_handlers_answer_json_that_is_not_an_object() {
+    use std::io::Write;
+    let p = TempProject::new(&[("lynx.toml", "# a project\n")]);
+    for handler in ["python", "python-worker", "node", "bash", "http"] {
+        let id = format!("demo.domain.{}.greet", handler.replace('-', "_"));
+        p.lynx(&["tool:create", "--id", &id, "--handler", handler])
+            .assert()
+            .success();
+    }
+    let answer = |program: &Path, script: &str, stdin: &str, path: Option<&str>| {
+        let mut cmd = std::process::Command::new(program);
+        cmd.arg(script)
+            .current_dir(p.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(path) = path {
+            cmd.env("PATH", path);
+        }
+        let mut child = cmd.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stdout = text(&out.stdout);
+        let json: serde_json::Value = serde_json::from_str(stdout.trim())
+            .unwrap_or_else(|e| panic!("{script} printed {stdout:?} ({}): {e}", text(&out.stderr)));
+        json["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for (handler, program, script) in [
+        ("python", "python3", "handlers/demo.domain.python.greet.py"),
+        ("node", "node", "handlers/demo.domain.node.greet.mjs"),
+    ] {
+        let Some(program) = have(handler).then(|| on_path(program)).flatten() else {
+            continue;
+        };
+        for request in ["null", "[1]", r#"{"args": "x"}"#] {
+            let message = answer(&program, script, request, None);
+            assert!(
+                message.contains("must be JSON objects"),
+                "{handler} {request}: {message}"
+            );
+        }
+    }
+    if have("bash") {
+        let bash = on_path("bash").unwrap();
+        let message = answer(
+            &bash,
+            "handlers/demo.domain.bash.greet.sh",
+            r#"{"args": {"name": "O\"Brien"}}"#,
+            Some(""),
+        );
+        assert!(message.contains("install jq"), "{message}");
+    }
+    if have("python-worker") {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new("python3")
+            .arg("handlers/demo.domain.python_worker.greet.py")
+            .current_dir(p.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        writeln!(stdin, "null\n[1]\n{{\"id\": 3, \"args\": [1]}}\n{{\"id\": 4, \"args\": {{\"name\": \"Ada\"}}}}").unwrap();
+        drop(stdin);
+        let first: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        assert_eq!(first["id"], 3, "{first}");
+        assert!(
+            first["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("JSON object")
+        );
+        let second: serde_json::Value =
+            serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        assert_eq!(second["output"]["message"], "Hello, Ada!");
+        assert!(child.wait().unwrap().success());
+    }
+    if have("http") {
+        use std::io::Read;
+        let port = free_port();
+        let _service = Service::start(&p, "handlers/demo.domain.http.greet-server.py", port);
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            stream,
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnull"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.contains("must be JSON objects"), "{response}");
+    }
 }
