@@ -15,3 +15,4 @@ pub mod pipeline;
 pub mod protocol;
 pub mod stdio;
 pub mod testing;
+pub mod timer;

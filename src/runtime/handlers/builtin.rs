@@ -10,7 +10,8 @@ use std::time::Duration;
 pub enum Builtin {
     /// Returns its arguments.
     Echo,
-    /// Waits, then returns its arguments.
+    /// Waits (to within tens of microseconds: it is the known delay latency checks use),
+    /// then returns its arguments.
     Sleep(Duration),
     /// Always a tool error.
     Fail,
@@ -24,7 +25,7 @@ impl Handler for Builtin {
                     value: Value::Object(req.args.clone()),
                 }),
                 Builtin::Sleep(d) => {
-                    tokio::time::sleep(*d).await;
+                    crate::runtime::timer::sleep(*d).await;
                     Ok(ToolOutput {
                         value: Value::Object(req.args.clone()),
                     })
