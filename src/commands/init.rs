@@ -89,8 +89,9 @@ pub fn run(args: &InitArgs, color: bool) -> anyhow::Result<Outcome> {
     );
     match refused {
         // A dry run shows what would be written and then fails as the real run would.
+        // The refusal is the reason to report, not the conflicts the plan would also meet.
         Some(e) if args.scaffold.dry_run => {
-            finish(plan, &args.scaffold, "new lynx project", &next)?;
+            let _ = finish(plan, &args.scaffold, "new lynx project", &next);
             Err(e.into())
         }
         Some(e) => Err(e.into()),

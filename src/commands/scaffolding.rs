@@ -289,7 +289,19 @@ fn plan_json(plan: &Plan, dry_run: bool, next: &str) -> String {
     let files: Vec<serde_json::Value> = plan
         .files
         .iter()
-        .map(|f| serde_json::json!({"path": f.path, "action": f.action}))
+        .map(|f| {
+            let mut file = serde_json::json!({"path": f.path, "action": f.action});
+            // Why `--force` cannot help: something that is not a file, or a file where a
+            // folder must be.
+            match &f.blocked {
+                Some(Blocker::NotAFile) => file["blocked_by"] = "not a regular file".into(),
+                Some(Blocker::NotAFolder(a)) => {
+                    file["blocked_by"] = format!("`{a}` is a file, not a folder").into();
+                }
+                None => {}
+            }
+            file
+        })
         .collect();
     let value = serde_json::json!({
         "root": plan.root.display().to_string(),
@@ -316,27 +328,28 @@ pub(crate) fn finish(
     let json = flags.format == DataFormat::Json;
     let root = shown(&plan.root);
     if flags.dry_run {
+        let blocked = plan.blocked().len();
+        let conflicts = plan.conflicts().len();
         if json {
             super::print(&plan_json(&plan, true, next))?;
-            return Ok(Outcome::Success);
+        } else {
+            let mut out = format!("{what} in `{root}` (dry run: nothing is written)\n");
+            out.push_str(&plan_text(&plan, false));
+            super::print(&out)?;
         }
-        let mut out = format!("{what} in `{root}` (dry run: nothing is written)\n");
-        out.push_str(&plan_text(&plan, false));
-        let blocked = plan.blocked().len();
+        // A dry run exits as the real run would, so scripts can check before they write.
         if blocked > 0 {
-            let _ = writeln!(
-                out,
-                "{blocked} path(s) blocked: the command would stop and write nothing, even with `--force`"
-            );
+            return Err(UsageError::new(format!(
+                "{blocked} path(s) blocked: the command would stop and write nothing, even with `--force`\nhelp: move the paths marked above out of the way"
+            ))
+            .into());
         }
-        let conflicts = plan.conflicts().len();
         if conflicts > 0 {
-            let _ = writeln!(
-                out,
-                "{conflicts} conflict(s): without `--force` the command would stop and write nothing"
-            );
+            return Err(UsageError::new(format!(
+                "{conflicts} conflict(s): the command would stop and write nothing\nhelp: pass `--force` to overwrite the files marked `conflict`"
+            ))
+            .into());
         }
-        super::print(&out)?;
         return Ok(Outcome::Success);
     }
     if plan.is_noop() {

@@ -606,7 +606,9 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success());
+    // It exits as the real run would.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("pass `--force`"));
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains("create    tools/demo.cell.x.run.yaml"),
@@ -1481,7 +1483,8 @@ fn something_in_the_way_that_force_cannot_replace_is_named() {
         .lynx(&[&args[..], &["--dry-run"]].concat())
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("blocked"));
     let stdout = text(&out.stdout);
     assert!(
         stdout.contains("`handlers` is a file, not a folder")
@@ -1628,4 +1631,33 @@ fn generated_handlers_answer_json_that_is_not_an_object() {
         stream.read_to_string(&mut response).unwrap();
         assert!(response.contains("must be JSON objects"), "{response}");
     }
+}
+
+#[test]
+fn json_plan_says_what_blocks_a_path() {
+    let p = init("minimal");
+    std::fs::create_dir_all(p.path().join("tools/demo.cell.x.run.yaml")).unwrap();
+    let out = p
+        .lynx(&[
+            "tool:create",
+            "--id",
+            "demo.cell.x.run",
+            "--handler",
+            "builtin",
+            "--no-input",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let file = plan["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "tools/demo.cell.x.run.yaml")
+        .unwrap_or_else(|| panic!("{plan}"));
+    assert_eq!(file["blocked_by"], "not a regular file", "{plan}");
 }
