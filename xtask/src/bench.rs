@@ -10,7 +10,7 @@
 //! cannot be installed is reported and skipped. Every command runs under a timeout.
 
 use crate::corpus;
-use crate::host::{cache_dir, machine, which};
+use crate::host::{cache_dir, machine, release_lynx, setup_step, which};
 use anyhow::{Context as _, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -201,38 +201,6 @@ fn capture(program: &str, args: &[&str], timeout: Duration) -> Option<String> {
     r.success.then(|| r.stdout.trim().to_string())
 }
 
-/// Run a set-up step (build, install), streaming its output; bounded by `timeout`.
-fn setup_step(
-    what: &str,
-    program: &str,
-    args: &[&str],
-    dir: &Path,
-    timeout: Duration,
-) -> Result<()> {
-    eprintln!("bench: {what}: {program} {}", args.join(" "));
-    let mut child = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .spawn()
-        .with_context(|| format!("starting {program}"))?;
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(status) = child.try_wait()? {
-            if status.success() {
-                return Ok(());
-            }
-            bail!("{what} failed ({status})");
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("{what} timed out after {} s", timeout.as_secs());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// `node_modules/.bin/ajv` from the cache, installing ajv-cli 5 with npm when missing.
 fn ajv(opts: &Options, cache: &Path) -> Result<(PathBuf, String)> {
     let prefix = cache.join("npm");
@@ -258,7 +226,7 @@ fn ajv(opts: &Options, cache: &Path) -> Result<(PathBuf, String)> {
                 "ajv-cli@5",
             ],
             cache,
-            Duration::from_secs(opts.timeout),
+            opts.timeout,
         )?;
     }
     let version = |pkg: &str| -> String {
@@ -294,7 +262,7 @@ fn check_jsonschema(opts: &Options, cache: &Path) -> Result<(PathBuf, String)> {
             .context("no python3 on PATH")?;
         std::fs::create_dir_all(cache)?;
         let v = venv.to_string_lossy().into_owned();
-        let t = Duration::from_secs(opts.timeout);
+        let t = opts.timeout;
         setup_step(
             "creating a virtualenv",
             python,
@@ -353,25 +321,7 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
     let runs = opts.runs.max(1);
 
     // 1. The lynx release binary.
-    let lynx = match &opts.lynx {
-        Some(p) => p.clone(),
-        None => {
-            if !opts.no_build {
-                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-                setup_step(
-                    "building lynx",
-                    &cargo,
-                    &["build", "--release", "--quiet", "-p", "lynx"],
-                    &root,
-                    Duration::from_secs(opts.timeout.max(1800)),
-                )?;
-            }
-            let target = std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("target"));
-            target.join("release/lynx")
-        }
-    };
+    let lynx = release_lynx(opts.lynx.as_deref(), opts.no_build, opts.timeout.max(1800))?;
     let lynx = std::fs::canonicalize(&lynx).with_context(|| {
         format!(
             "no lynx binary at {} (build it with `cargo build --release -p lynx`)",

@@ -22,10 +22,8 @@
 //! 10 minutes on 2 cores; `--no-install` skips it). Not part of CI: it takes minutes and needs
 //! a quiet machine.
 
-use crate::bench_serve::{
-    capture, cargo, free_port, git_rev, load, lynx_project, probe, setup_step, tail,
-};
-use crate::host::{cache_dir, machine, which};
+use crate::bench_serve::{capture, free_port, git_rev, load, lynx_project, probe, tail};
+use crate::host::{cache_dir, cargo, machine, release_lynx, setup_step, which};
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -457,24 +455,7 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
             bail!("{tool} is not on PATH");
         }
     }
-    let lynx = match &opts.lynx {
-        Some(p) => p.clone(),
-        None => {
-            if !opts.no_build {
-                setup_step(
-                    "building lynx",
-                    &cargo(),
-                    &["build", "--release", "--quiet", "-p", "lynx"],
-                    &root,
-                    opts.timeout,
-                )?;
-            }
-            std::env::var_os("CARGO_TARGET_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| root.join("target"))
-                .join("release/lynx")
-        }
-    };
+    let lynx = release_lynx(opts.lynx.as_deref(), opts.no_build, opts.timeout)?;
     let axum = build_peer(opts, &root, &cache, "axum-echo")?;
     let rmcp = build_peer(opts, &root, &cache, "rmcp-echo")?;
     let oha_bin = ensure_oha(opts, &cache)

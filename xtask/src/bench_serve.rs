@@ -21,7 +21,7 @@
 //! The peers are built (and the Python SDK installed) on first use outside the repository, in
 //! `$XDG_CACHE_HOME/lynx-bench` or `~/.cache/lynx-bench`.
 
-use crate::host::{cache_dir, machine, which};
+use crate::host::{cache_dir, cargo, machine, release_lynx, setup_step, which};
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -133,31 +133,6 @@ impl Generator {
 
 // ---------------------------------------------------------------------------------------
 // Small process helpers
-
-/// Run a set-up step (build, install) with its output on our stderr, bounded by `timeout`.
-pub(crate) fn setup_step(
-    what: &str,
-    program: &str,
-    args: &[&str],
-    dir: &Path,
-    timeout: u64,
-) -> Result<()> {
-    eprintln!("bench-serve: {what}: {program} {}", args.join(" "));
-    let secs = timeout.to_string();
-    let status = Command::new("timeout")
-        .args(["-s", "KILL", &secs, program])
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::inherit())
-        .status()
-        .with_context(|| format!("starting timeout {program}"))?;
-    if !status.success() {
-        bail!("{what} failed ({status})");
-    }
-    Ok(())
-}
 
 /// Stdout of a short command (bounded to 60 s), trimmed; `None` on failure.
 pub(crate) fn capture(program: &str, args: &[&str]) -> Option<String> {
@@ -639,10 +614,6 @@ pub(crate) fn lat(us: u64) -> String {
 // ---------------------------------------------------------------------------------------
 // Preparing the contenders
 
-pub(crate) fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
-
 /// Build a peer package under `benches/serve/NAME` into the cache's target dir.
 fn peer_binary(opts: &Options, root: &Path, cache: &Path, name: &str) -> Result<PathBuf> {
     let target = cache.join("target");
@@ -911,24 +882,7 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
 
     let wrk_version = ensure_wrk(opts)?;
     if opts.generator == Generator::LynxBench {
-        let bin = match &opts.lynx {
-            Some(p) => p.clone(),
-            None => {
-                if !opts.no_build {
-                    setup_step(
-                        "building lynx",
-                        &cargo(),
-                        &["build", "--release", "--quiet", "-p", "lynx"],
-                        &root,
-                        opts.timeout,
-                    )?;
-                }
-                std::env::var_os("CARGO_TARGET_DIR")
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| root.join("target"))
-                    .join("release/lynx")
-            }
-        };
+        let bin = release_lynx(opts.lynx.as_deref(), opts.no_build, opts.timeout)?;
         let _ = GENERATOR_BIN.set(bin);
     }
     let mut skipped: Vec<String> = Vec::new();
@@ -968,28 +922,7 @@ pub fn run(opts: &Options) -> Result<ExitCode> {
                 invocation: "python benches/serve/python_echo.py {port}".into(),
             }),
             Server::Lynx => {
-                let bin = match &opts.lynx {
-                    Some(p) => Ok(p.clone()),
-                    None => {
-                        let built = if opts.no_build {
-                            Ok(())
-                        } else {
-                            setup_step(
-                                "building lynx",
-                                &cargo(),
-                                &["build", "--release", "--quiet", "-p", "lynx"],
-                                &root,
-                                opts.timeout,
-                            )
-                        };
-                        built.map(|()| {
-                            std::env::var_os("CARGO_TARGET_DIR")
-                                .map(PathBuf::from)
-                                .unwrap_or_else(|| root.join("target"))
-                                .join("release/lynx")
-                        })
-                    }
-                };
+                let bin = release_lynx(opts.lynx.as_deref(), opts.no_build, opts.timeout);
                 let project = scratch.join("project");
                 bin.and_then(|bin| {
                     lynx_project(&project)?;

@@ -1,6 +1,8 @@
 //! Facts about this machine and where benchmark tools are cached, shared by the benches.
 
-use std::path::PathBuf;
+use anyhow::{Context as _, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 /// `$XDG_CACHE_HOME/lynx-bench` or `~/.cache/lynx-bench`: installs and builds of competitors
 /// live here, never in the repository.
@@ -51,4 +53,57 @@ pub fn machine() -> String {
         .map(|r| format!(", Linux {}", r.trim()))
         .unwrap_or_default();
     format!("{cores} cores (nproc), {model}{mem}{os}")
+}
+
+/// The cargo that runs this task (`$CARGO`), else `cargo` from `PATH`.
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Runs a set-up step (build, install) with its output on our stderr, killed after
+/// `timeout` seconds.
+pub fn setup_step(
+    what: &str,
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    timeout: u64,
+) -> Result<()> {
+    eprintln!("xtask: {what}: {program} {}", args.join(" "));
+    let secs = timeout.to_string();
+    let status = Command::new("timeout")
+        .args(["-s", "KILL", &secs, program])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .status()
+        .with_context(|| format!("starting timeout {program}"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+/// The lynx binary a bench measures: `given`, else `target/release/lynx` (under
+/// `$CARGO_TARGET_DIR` if set), built first unless `no_build`.
+pub fn release_lynx(given: Option<&Path>, no_build: bool, timeout: u64) -> Result<PathBuf> {
+    if let Some(p) = given {
+        return Ok(p.to_path_buf());
+    }
+    let root = crate::root();
+    if !no_build {
+        setup_step(
+            "building lynx",
+            &cargo(),
+            &["build", "--release", "--quiet", "-p", "lynx"],
+            &root,
+            timeout,
+        )?;
+    }
+    Ok(std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("release/lynx"))
 }
