@@ -2,7 +2,9 @@
 //! written to stdout (logs go to stderr; handler processes never inherit stdout). Lines are
 //! capped; requests are handled concurrently; the server exits when stdin closes.
 
-use super::protocol::{Dispatcher, Envelope, Era, Message, PARSE_ERROR, Reply, RpcError};
+use super::protocol::{
+    Dispatcher, Envelope, Era, INVALID_REQUEST, Message, PARSE_ERROR, Reply, RpcError,
+};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,6 +17,9 @@ pub const MAX_LINE: usize = 4 * 1024 * 1024;
 
 /// Calls handled at once on one stdio connection.
 pub const MAX_IN_FLIGHT: usize = 256;
+
+/// `subscriptions/listen` streams open at once on one stdio connection.
+pub const MAX_LISTENERS: usize = 16;
 
 /// Serves until `input` closes, then waits for the calls in flight and returns.
 pub async fn serve(
@@ -66,6 +71,7 @@ pub async fn serve(
     let mut client_capabilities: Option<Value> = None;
     let mut log_level: Option<String> = None;
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_IN_FLIGHT));
+    let listeners = Arc::new(tokio::sync::Semaphore::new(MAX_LISTENERS));
     loop {
         line.clear();
         let n = match (&mut reader)
@@ -158,8 +164,30 @@ pub async fn serve(
         let dispatcher = dispatcher.clone();
         let tx = tx.clone();
         // Backpressure: at most MAX_IN_FLIGHT calls at once; reading waits for a free slot.
-        let Ok(permit) = slots.clone().acquire_owned().await else {
-            break;
+        // A listen stream never ends by itself, so it takes a listener slot instead, refused
+        // when none is free (waiting for one would stop reading, cancellations included).
+        let permit = if listen {
+            match listeners.clone().try_acquire_owned() {
+                Ok(p) => p,
+                Err(_) => {
+                    if let Some(id) = &msg.id {
+                        let e = RpcError::new(
+                            INVALID_REQUEST,
+                            format!(
+                                "too many subscriptions/listen streams ({MAX_LISTENERS}); cancel one first"
+                            ),
+                            400,
+                        );
+                        send(&tx, e.to_json(id)).await;
+                    }
+                    continue;
+                }
+            }
+        } else {
+            let Ok(permit) = slots.clone().acquire_owned().await else {
+                break;
+            };
+            permit
         };
         let registry = in_flight.clone();
         let registered = key.clone();

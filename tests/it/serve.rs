@@ -865,3 +865,38 @@ async fn listen_streams_have_their_own_cap_and_do_not_starve_calls() {
     let again = router(s.clone()).oneshot(listen(4)).await.unwrap();
     assert_eq!(again.status(), StatusCode::OK);
 }
+
+#[test]
+fn stdio_listen_streams_are_capped_and_do_not_block_calls() {
+    let p = project();
+    let meta = modern_meta();
+    let max = lynx::runtime::stdio::MAX_LISTENERS as i64;
+    let mut input: Vec<Value> = (1..=max + 1)
+        .map(|id| json!({"jsonrpc": "2.0", "id": id, "method": "subscriptions/listen", "params": {"_meta": meta, "notifications": {"toolsListChanged": true}}}))
+        .collect();
+    input.push(json!({"jsonrpc": "2.0", "id": 100, "method": "tools/call", "params": {"_meta": meta, "name": "demo.domain.echo.run", "arguments": {"message": "m"}}}));
+    let input: String = input.iter().map(|v| v.to_string() + "\n").collect();
+    let out = p
+        .lynx(&["serve", "--stdio", "--no-watch"])
+        .write_stdin(input)
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let refused = lines
+        .iter()
+        .find(|l| l["id"] == max + 1)
+        .unwrap_or_else(|| panic!("the stream over the cap is refused: {lines:?}"));
+    assert_eq!(refused["error"]["code"], -32600);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["id"] == 100 && l["result"].is_object()),
+        "{lines:?}"
+    );
+}
