@@ -686,10 +686,19 @@ async fn mcp_delete(State(state): State<Arc<HttpState>>, headers: HeaderMap) -> 
     if let Err(resp) = check_host_origin(&state, &headers) {
         return resp;
     }
-    match header_str(&headers, SESSION_HEADER) {
-        Some(id) if state.sessions().remove(id).is_some() => StatusCode::NO_CONTENT.into_response(),
-        Some(_) => StatusCode::NOT_FOUND.into_response(),
-        None => StatusCode::BAD_REQUEST.into_response(),
+    let Some(id) = header_str(&headers, SESSION_HEADER) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let removed = state.sessions().remove(id);
+    match removed {
+        Some(session) => {
+            // A terminated session's answers can no longer be wanted.
+            for call in session.calls.values() {
+                call.abort();
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 

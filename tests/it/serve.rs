@@ -900,3 +900,37 @@ fn stdio_listen_streams_are_capped_and_do_not_block_calls() {
         "{lines:?}"
     );
 }
+
+#[tokio::test]
+async fn deleting_a_session_stops_its_calls() {
+    let p = project();
+    p.write(
+        "tools/sleep.yaml",
+        "id: demo.domain.sleep.run\ndescription: Sleeps.\nhandler: { kind: builtin, name: sleep, duration: 15s, timeout: 60s }\ninput_schema: { type: object }\n",
+    );
+    let s = state(&p);
+    let session = legacy_session(&s).await;
+    let call = {
+        let s = s.clone();
+        let session = session.clone();
+        tokio::spawn(async move {
+            post(&s, &[("mcp-session-id", session.as_str())], json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "demo.domain.sleep.run", "arguments": {}}})).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let del = Request::delete("/mcp")
+        .header("host", "localhost")
+        .header("mcp-session-id", &session)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        router(s.clone()).oneshot(del).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    // Without the stop the call would take 15 s.
+    let (status, _, _) = tokio::time::timeout(std::time::Duration::from_secs(5), call)
+        .await
+        .expect("the session's call ends with it")
+        .unwrap();
+    assert_ne!(status, StatusCode::OK);
+}
