@@ -230,6 +230,9 @@ fn next<'a>(ctx: &'a Ctx, cursor: &mut usize) -> (usize, &'a Template) {
 struct Timers {
     end: Pin<Box<Sleep>>,
     has_end: bool,
+    /// The phase's deadline itself: the `end` timer fires on a ~1 ms tick and, when the
+    /// generator is busy, later still, so an answer that resolves first may already be late.
+    deadline: Option<Instant>,
     watchdog: Pin<Box<Sleep>>,
 }
 
@@ -239,12 +242,14 @@ impl Timers {
         Timers {
             end: Box::pin(tokio::time::sleep_until(end.unwrap_or(far))),
             has_end: end.is_some(),
+            deadline: end,
             watchdog: Box::pin(tokio::time::sleep_until(Instant::now() + timeout)),
         }
     }
 }
 
-/// One request bounded by `--timeout` and the deadline: `None` when the deadline passed first.
+/// One request bounded by `--timeout` and the deadline: `None` when the deadline passed first,
+/// including when the answer resolved only after it (a late answer is not an in-window success).
 async fn exchange(
     conn: &mut Conn,
     t: &Template,
@@ -258,7 +263,13 @@ async fn exchange(
         loop {
             tokio::select! {
                 biased;
-                outcome = &mut call => return Some(outcome),
+                outcome = &mut call => {
+                    if timers.deadline.is_some_and(|e| Instant::now() >= e) {
+                        // The exchange completed, so the connection stays usable.
+                        return None;
+                    }
+                    return Some(outcome);
+                }
                 () = timers.end.as_mut(), if timers.has_end => break false,
                 () = timers.watchdog.as_mut() => {
                     if Instant::now() >= limit {

@@ -27,7 +27,7 @@ type Seen = Arc<Mutex<BTreeMap<String, u64>>>;
 /// A stateless modern-era server whose tools fail on purpose — after their first call, so
 /// the validation call passes: `ok`, `sse` (answers on an event stream, after a
 /// notification), `tool_error` (`isError: true`), `rpc_error` (-32001), `http_503`, `slow`
-/// (2 s), `wrong_id` (answers another id), `hang` (3 s).
+/// (2 s), `wrong_id` (answers another id), `hang` (3 s), `ten_ms` (10 ms).
 async fn purpose(State(seen): State<Seen>, body: Bytes) -> Response {
     let Ok(req) = serde_json::from_slice::<Value>(&body) else {
         return (StatusCode::BAD_REQUEST, "not JSON").into_response();
@@ -67,6 +67,10 @@ async fn purpose(State(seen): State<Seen>, body: Bytes) -> Response {
         }
         "hang" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
+            json_response(ok)
+        }
+        "ten_ms" => {
+            tokio::time::sleep(Duration::from_millis(10)).await;
             json_response(ok)
         }
         "wrong_id" => json_response(json!({
@@ -289,6 +293,40 @@ fn in_flight_requests_at_the_deadline_are_aborts_not_errors() {
     assert_eq!(level["requests"], 0);
     assert_eq!(level["errors"], 0);
     assert_eq!(level["duration_s"], 1.0);
+}
+
+#[test]
+fn answers_after_the_deadline_are_aborts_not_successes() {
+    // Enough workers that the generator is busy when the deadline passes: the answers that
+    // resolve before the deadline's timer is polled are late, and must not count.
+    let (url, _) = purpose_server();
+    let c = 1000;
+    let out = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ten_ms",
+        "-d",
+        "1s",
+        "-c",
+        &c.to_string(),
+        "--timeout",
+        "20s",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let level = &json_out(&out)["levels"][0];
+    // In a closed loop every worker has a request in flight at the deadline, bar the few
+    // that are between an in-window answer and their next send.
+    let aborted = level["aborted"].as_u64().unwrap();
+    assert!(aborted * 100 >= c * 95, "{aborted} of {c} aborted: {level}");
+    assert_eq!(level["errors"], 0, "{level}");
 }
 
 #[test]
