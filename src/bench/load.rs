@@ -141,7 +141,9 @@ async fn close_all(conns: Vec<Conn>) {
 }
 
 /// One worker: the warm-up, then the measured window. Returns its tally, its connection and
-/// when it finished.
+/// when it finished. The warm-up stops sending at the window's start but lets its request in
+/// flight finish (bounded by `--timeout`) into the discarded tally: aborting it would drop the
+/// connection, and the first measured request would pay for a new one.
 async fn worker(
     mut conn: Conn,
     w: usize,
@@ -183,6 +185,9 @@ async fn worker(
             }
         }
     }
+    // A warm-up request that timed out dropped the connection: reconnect now, outside the
+    // window.
+    conn.reconnect().await;
     ctx.progress.measuring.store(true, Ordering::Relaxed);
     let mut rec = Recorder::with_calls(ctx.templates.len());
     match ctx.plan.rate {
@@ -320,7 +325,7 @@ async fn closed_loop(
     live: bool,
 ) {
     let limit = if counted { ctx.plan.requests } else { None };
-    let mut timers = Timers::new(end, ctx.plan.timeout);
+    let mut timers = Timers::new(if live { end } else { None }, ctx.plan.timeout);
     loop {
         if let Some(n) = limit
             && ctx.tickets.fetch_add(1, Ordering::Relaxed) >= n
@@ -359,7 +364,7 @@ async fn open_loop(
     let c = ctx.plan.concurrency.max(1) as f64;
     let rate = rate.max(1e-6);
     let mut k: u64 = 0;
-    let mut timers = Timers::new(end, ctx.plan.timeout);
+    let mut timers = Timers::new(if live { end } else { None }, ctx.plan.timeout);
     loop {
         if quota.is_some_and(|q| k >= q) {
             return;

@@ -184,6 +184,22 @@ impl Conn {
         }
     }
 
+    /// Reconnects a connection that [`Conn::reset`] dropped, so the set-up (a TCP connect, a
+    /// stdio server's start-up) is not charged to the next measured request. Failures are left
+    /// for that request to report.
+    pub async fn reconnect(&mut self) {
+        match self {
+            Conn::Http(c) => {
+                let _ = c.ready().await;
+            }
+            Conn::Stdio(c) => {
+                if c.proc.is_none() && c.start().await.is_err() {
+                    c.proc = None;
+                }
+            }
+        }
+    }
+
     /// Ends the session (HTTP DELETE) or the process (stdin closed, then killed).
     pub async fn close(self) {
         match self {
@@ -724,10 +740,30 @@ impl StdioConn {
         Failure::new(ErrorKind::Transport, message)
     }
 
-    /// Starts the process and runs the era's handshake.
+    /// Starts the process and runs the era's handshake; the modern era has none, so one
+    /// `server/discover` exchange waits until the server answers: its start-up must not land
+    /// in the first measured request.
     async fn start(&mut self) -> Result<(), Failure> {
         self.spawn()?;
         let Era::Legacy(version) = self.era.clone() else {
+            let id = self.next_id;
+            self.next_id += 1;
+            let body = work::message(
+                Some(id),
+                "server/discover",
+                json!({ "_meta": work::modern_meta() }),
+            );
+            // Any answer, even an error, says the server is reading its stdin.
+            tokio::time::timeout(SETUP_TIMEOUT, self.exchange(&body, id))
+                .await
+                .map_err(|_| {
+                    Failure::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "the `--stdio` server did not answer `server/discover` within {SETUP_TIMEOUT:?}"
+                        ),
+                    )
+                })??;
             return Ok(());
         };
         let id = self.next_id;

@@ -705,6 +705,49 @@ fn stdio_servers_are_spawned_per_worker_in_either_era() {
 }
 
 #[test]
+fn a_stdio_servers_start_up_is_not_measured() {
+    // The server takes 300 ms to start; neither its start-up nor a restart after the warm-up
+    // may land in a measured request.
+    let p = project();
+    let cmd = format!(
+        "sh -c \"sleep 0.3; exec '{}' serve --stdio\"",
+        env!("CARGO_BIN_EXE_lynx")
+    );
+    for warmup in ["0s", "500ms"] {
+        let out = p
+            .lynx(&[
+                "bench",
+                "--stdio",
+                &cmd,
+                "--tool",
+                "demo.domain.echo.run",
+                "--warmup",
+                warmup,
+                "-n",
+                "20",
+                "-c",
+                "2",
+                "--format",
+                "json",
+            ])
+            .env("LYNX_LOG", "error")
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let level = &json_out(&out)["levels"][0];
+        assert_eq!(level["successes"], 20, "{level}");
+        let max = level["latency"]["max_ms"].as_f64().unwrap();
+        assert!(max < 150.0, "warm-up {warmup}: max latency {max} ms: {level}");
+    }
+}
+
+#[test]
 fn embedded_benches_the_current_project() {
     let p = project();
     let out = p
