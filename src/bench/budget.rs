@@ -165,8 +165,17 @@ pub struct Broken {
     /// The condition as written, e.g. `p99>20ms`.
     pub budget: String,
     pub concurrency: usize,
-    /// The measured value, for people (`23.1 ms`).
+    /// The measured value, for people (`23.1 ms`), or why the budget could not be judged.
     pub actual: String,
+    /// A relative budget with no baseline level to compare with: a CI gate must not pass
+    /// vacuously, so this counts as broken.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_judged: bool,
+}
+
+/// `closed-loop` or `open-loop`, for a level's mode (`closed`, `open`).
+pub fn load_model(mode: &str) -> String {
+    format!("{mode}-loop")
 }
 
 /// Parses the comma-separated conditions of `--fail-if`.
@@ -291,7 +300,8 @@ fn value_text(metric: Metric, v: f64) -> String {
 }
 
 /// Every (budget, level) pair where the condition holds. Relative budgets compare with the
-/// `baseline` level of the same concurrency and mode (levels it lacks are not judged).
+/// `baseline` level of the same concurrency and mode; a level the baseline lacks is reported
+/// as not judged (and counts as broken).
 pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -> Vec<Broken> {
     let mut out = Vec::new();
     for level in levels {
@@ -302,7 +312,21 @@ pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -
         for b in budgets {
             let actual = b.metric.of(level);
             let (measured, shown) = if b.relative {
-                let Some(then) = then else { continue };
+                let Some(then) = then else {
+                    if baseline.is_some() {
+                        out.push(Broken {
+                            budget: b.text.clone(),
+                            concurrency: level.concurrency,
+                            actual: format!(
+                                "not judged: the baseline has no {} level with c={}",
+                                load_model(&level.mode),
+                                level.concurrency
+                            ),
+                            not_judged: true,
+                        });
+                    }
+                    continue;
+                };
                 let base = b.metric.of(then);
                 let change = if base == 0.0 {
                     if actual == 0.0 { 0.0 } else { f64::INFINITY }
@@ -326,6 +350,7 @@ pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -
                     budget: b.text.clone(),
                     concurrency: level.concurrency,
                     actual: shown,
+                    not_judged: false,
                 });
             }
         }
@@ -406,6 +431,29 @@ mod tests {
                 Some(std::slice::from_ref(&base))
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_relative_budget_with_no_baseline_level_is_not_judged_and_broken() {
+        let base = level(1_000, 10, 0);
+        let mut other = level(1_000, 10, 0);
+        other.concurrency = base.concurrency + 1;
+        let budgets = parse("p50>+10%,rps<10").unwrap();
+        let broken = check(
+            &budgets,
+            std::slice::from_ref(&other),
+            Some(std::slice::from_ref(&base)),
+        );
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].not_judged);
+        assert_eq!(broken[0].budget, "p50>+10%");
+        assert_eq!(
+            broken[0].actual,
+            format!(
+                "not judged: the baseline has no closed-loop level with c={}",
+                other.concurrency
+            )
         );
     }
 

@@ -162,11 +162,19 @@ pub fn human(r: &Report, extras: &Extras) -> String {
             out.push_str("budgets: all met\n");
         }
         for b in broken {
-            let _ = writeln!(
-                out,
-                "budget broken (c={}): {} — measured {}",
-                b.concurrency, b.budget, b.actual
-            );
+            let _ = if b.not_judged {
+                writeln!(
+                    out,
+                    "budget {} (c={}): {}; compare with a baseline that ran this level",
+                    b.budget, b.concurrency, b.actual
+                )
+            } else {
+                writeln!(
+                    out,
+                    "budget broken (c={}): {} — measured {}",
+                    b.concurrency, b.budget, b.actual
+                )
+            };
         }
     }
     out

@@ -511,7 +511,28 @@ fn compare_reports_the_change_per_metric() {
     ]);
     assert!(
         String::from_utf8_lossy(&other.stdout)
-            .contains("note: the baseline has no level with concurrency 3")
+            .contains("note: the baseline has no closed-loop level with concurrency 3")
+    );
+    // A relative budget with nothing to compare with is not judged, and the gate fails.
+    let vacuous = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ok",
+        "-n",
+        "10",
+        "-c",
+        "3",
+        "--compare",
+        base,
+        "--fail-if",
+        "p50>+100000%",
+    ]);
+    let text = String::from_utf8_lossy(&vacuous.stdout);
+    assert_eq!(vacuous.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("not judged: the baseline has no closed-loop level with c=3"),
+        "{text}"
     );
     // Relative budgets judge the change against the baseline.
     let met = bench(&[
