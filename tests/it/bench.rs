@@ -330,6 +330,28 @@ fn answers_after_the_deadline_are_aborts_not_successes() {
 }
 
 #[test]
+fn a_baseline_that_cannot_be_written_keeps_the_report() {
+    // /dev/full passes the up-front check but refuses the write: the report is printed first.
+    let (url, _) = purpose_server();
+    let out = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ok",
+        "-n",
+        "5",
+        "--format",
+        "json",
+        "--save-baseline",
+        "/dev/full",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("`--save-baseline /dev/full`: cannot write it"), "{err}");
+    assert_eq!(json_out(&out)["levels"][0]["successes"], 5);
+}
+
+#[test]
 fn json_output_has_the_documented_shape() {
     let (url, _) = purpose_server();
     let out = bench(&[
@@ -894,6 +916,17 @@ fn usage_mistakes_exit_2_naming_the_flag() {
             "--tool NAME",
         ),
         (vec!["--url", "ftp://x/", "--tool", "x"], "http://"),
+        (
+            vec![
+                "--url",
+                "http://127.0.0.1:1/mcp",
+                "--tool",
+                "x",
+                "--save-baseline",
+                "/nonexistent-dir/base.json",
+            ],
+            "`--save-baseline /nonexistent-dir/base.json`: cannot use directory",
+        ),
         (vec!["--tool", "x"], "--url"),
         (vec!["--url", "http://127.0.0.1:1/mcp"], "--tool"),
     ] {
