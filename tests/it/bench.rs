@@ -745,6 +745,23 @@ fn stdio_servers_are_spawned_per_worker_in_either_era() {
     ]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot start `--stdio` server"));
+    // A server that fails at start-up says why, in either era (a fixed one skips the probe,
+    // so the validation call is the first to start it).
+    for protocol in ["2026-07-28", "2025-11-25"] {
+        let boom = bench(&[
+            "--stdio",
+            "sh -c 'echo boom >&2; exit 3'",
+            "--protocol",
+            protocol,
+            "--tool",
+            "x",
+            "-n",
+            "1",
+        ]);
+        let err = String::from_utf8_lossy(&boom.stderr);
+        assert_eq!(boom.status.code(), Some(1), "{err}");
+        assert!(err.contains("boom"), "{protocol}: {err}");
+    }
 }
 
 #[test]
