@@ -221,10 +221,17 @@ impl Conn {
 
 /// The era a target speaks, as a real client finds out: HTTP through the MCP client's probe
 /// (`server/discover`, falling back to `initialize`); stdio through the same on a process.
-pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Failure> {
+/// Each exchange is bounded by `--timeout` (`timeout`) when it is shorter than the set-up
+/// bound, so a server that never answers does not hold the run longer than asked.
+pub async fn negotiate(
+    target: &Target,
+    protocol: &Protocol,
+    timeout: Duration,
+) -> Result<Era, Failure> {
     if let Protocol::Fixed(era) = protocol {
         return Ok(era.clone());
     }
+    let setup = SETUP_TIMEOUT.min(timeout);
     match target {
         Target::Http(t) => {
             use crate::runtime::client::{ClientOptions, McpClient, Mode, Negotiated};
@@ -233,8 +240,8 @@ pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Fail
             let options = ClientOptions {
                 mode: Mode::Auto,
                 client_name: "lynx-bench".into(),
-                request_timeout: Some(SETUP_TIMEOUT),
-                discover_timeout: SETUP_TIMEOUT,
+                request_timeout: Some(setup),
+                discover_timeout: setup,
                 ..ClientOptions::default()
             };
             let client = McpClient::connect(url, options).await.map_err(|e| {
@@ -268,14 +275,12 @@ pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Fail
                 "server/discover",
                 json!({ "_meta": work::modern_meta() }),
             );
-            let answer = tokio::time::timeout(SETUP_TIMEOUT, c.exchange(&body, 0))
+            let answer = tokio::time::timeout(setup, c.exchange(&body, 0))
                 .await
                 .map_err(|_| {
                     Failure::new(
                         ErrorKind::Timeout,
-                        format!(
-                            "the server did not answer `server/discover` within {SETUP_TIMEOUT:?}"
-                        ),
+                        format!("the server did not answer `server/discover` within {setup:?}"),
                     )
                 })??;
             let modern = answer["result"]["supportedVersions"]

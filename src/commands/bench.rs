@@ -259,7 +259,7 @@ async fn bench(
             )
         }
     };
-    let era = match target::negotiate(&target, &plan.protocol).await {
+    let era = match target::negotiate(&target, &plan.protocol, plan.timeout).await {
         Ok(era) => era,
         Err(f) => {
             let help = match target {

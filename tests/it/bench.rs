@@ -352,6 +352,36 @@ fn a_baseline_that_cannot_be_written_keeps_the_report() {
 }
 
 #[test]
+fn the_protocol_probe_is_bounded_by_timeout() {
+    // A server that accepts and never answers: the era probe gives up after --timeout, not
+    // after its own 10 s set-up bound.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(16) {
+            held.push(stream);
+        }
+    });
+    let started = std::time::Instant::now();
+    let out = bench(&[
+        "--url",
+        &format!("http://{addr}/mcp"),
+        "--tool",
+        "x",
+        "-n",
+        "1",
+        "--timeout",
+        "1s",
+    ]);
+    let took = started.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot bench"), "{err}");
+    assert!(took < Duration::from_secs(5), "took {took:?}: {err}");
+}
+
+#[test]
 fn json_output_has_the_documented_shape() {
     let (url, _) = purpose_server();
     let out = bench(&[
