@@ -79,12 +79,11 @@ fn resolve(args: &BenchArgs) -> anyhow::Result<Plan> {
                     "`--method tools/call`: use `--tool NAME --args JSON` to call a tool",
                 ));
             }
-            "initialize" | "" => {
-                return Err(usage(format!(
-                    "`--method {method}` cannot be benched; try `--method tools/list`"
-                )));
+            _ => {
+                work::check_method(&method)
+                    .map_err(|why| usage(format!("`--method {method}`: {why}")))?;
+                vec![Call::method(&method)]
             }
-            _ => vec![Call::method(&method)],
         }
     };
     if let Some(&bad) = args
@@ -180,7 +179,9 @@ fn resolve(args: &BenchArgs) -> anyhow::Result<Plan> {
 fn writable(path: &std::path::Path) -> Result<(), String> {
     let flag = format!("`--save-baseline {}`", path.display());
     if path.is_dir() {
-        return Err(format!("{flag} is a directory: name a file, e.g. bench.json"));
+        return Err(format!(
+            "{flag} is a directory: name a file, e.g. bench.json"
+        ));
     }
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

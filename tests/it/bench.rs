@@ -347,7 +347,10 @@ fn a_baseline_that_cannot_be_written_keeps_the_report() {
     ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{err}");
-    assert!(err.contains("`--save-baseline /dev/full`: cannot write it"), "{err}");
+    assert!(
+        err.contains("`--save-baseline /dev/full`: cannot write it"),
+        "{err}"
+    );
     assert_eq!(json_out(&out)["levels"][0]["successes"], 5);
 }
 
@@ -833,7 +836,10 @@ fn a_stdio_servers_start_up_is_not_measured() {
         let level = &json_out(&out)["levels"][0];
         assert_eq!(level["successes"], 20, "{level}");
         let max = level["latency"]["max_ms"].as_f64().unwrap();
-        assert!(max < 150.0, "warm-up {warmup}: max latency {max} ms: {level}");
+        assert!(
+            max < 150.0,
+            "warm-up {warmup}: max latency {max} ms: {level}"
+        );
     }
 }
 
@@ -961,6 +967,10 @@ fn usage_mistakes_exit_2_naming_the_flag() {
         (
             vec!["--url", "http://127.0.0.1:1/mcp", "--method", "tools/call"],
             "--tool NAME",
+        ),
+        (
+            vec!["--url", "http://127.0.0.1:1/mcp", "--method", "initialize"],
+            "`--method initialize`: `initialize` cannot be benched",
         ),
         (vec!["--url", "ftp://x/", "--tool", "x"], "http://"),
         (
