@@ -125,11 +125,17 @@ pub async fn run_level(
     close_all(conns).await;
     // A timed level's window is its duration (unless `-n` ended it first).
     let ran = last.saturating_duration_since(measure_start);
-    let window = match (plan.duration, plan.requests) {
+    let mut window = match (plan.duration, plan.requests) {
         (Some(d), None) => d,
         (Some(d), Some(_)) => ran.min(d),
         (None, _) => ran,
     };
+    // An open loop's `-n` requests are scheduled over n/R seconds: a window that ended at the
+    // last (fast) answer would be shorter, and report a rate above the one asked.
+    if let (Some(rate), Some(n)) = (plan.rate, plan.requests) {
+        let scheduled = Duration::from_secs_f64(n as f64 / rate.max(1e-6));
+        window = window.max(plan.duration.map_or(scheduled, |d| scheduled.min(d)));
+    }
     let mut level = summarize(c, plan.rate, window, &total);
     let labels: Vec<String> = ctx.templates.iter().map(|t| t.label.clone()).collect();
     level.calls = super::stats::per_call(&total, &labels);

@@ -670,6 +670,18 @@ fn open_loop_holds_the_asked_rate() {
     assert!((sent - 200.0).abs() <= 10.0, "sent {sent} req/s");
     assert!((rps - 200.0).abs() <= 10.0, "answered {rps} req/s");
     assert_eq!(level["errors"], 0);
+    // With -n, the window spans the n/R seconds the requests were scheduled over, not just
+    // up to the last answer (10 requests at 20/s: the last leaves at 0.45 s).
+    let out = bench(&[
+        "--url", &url, "--tool", "ok", "--rate", "20", "-n", "10", "-c", "2", "--format", "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let level = &json_out(&out)["levels"][0];
+    assert_eq!(level["successes"], 10, "{level}");
+    let rps = level["rps"].as_f64().unwrap();
+    let sent = level["open_loop"]["sent_rate"].as_f64().unwrap();
+    assert!(rps <= 20.0 + 1e-9 && rps > 18.0, "{level}");
+    assert!(sent <= 20.0 + 1e-9, "{level}");
 }
 
 #[test]
