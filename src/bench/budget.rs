@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Metric {
     Rps,
+    /// Successes per second: unlike `rps`, a server answering only errors scores 0.
+    OkRps,
     Min,
     Mean,
     Stddev,
@@ -23,12 +25,13 @@ pub enum Metric {
 
 /// Every metric name accepted, for help texts.
 pub const NAMES: &str =
-    "rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted";
+    "rps, ok_rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted";
 
 impl Metric {
     pub fn parse(name: &str) -> Option<Metric> {
         Some(match name {
             "rps" => Metric::Rps,
+            "ok_rps" => Metric::OkRps,
             "min" => Metric::Min,
             "mean" => Metric::Mean,
             "stddev" => Metric::Stddev,
@@ -47,6 +50,7 @@ impl Metric {
     pub fn name(self) -> &'static str {
         match self {
             Metric::Rps => "rps",
+            Metric::OkRps => "ok_rps",
             Metric::Min => "min",
             Metric::Mean => "mean",
             Metric::Stddev => "stddev",
@@ -80,6 +84,13 @@ impl Metric {
         let t = &l.latency;
         match self {
             Metric::Rps => l.rps,
+            Metric::OkRps => {
+                if l.duration_s > 0.0 {
+                    l.successes as f64 / l.duration_s
+                } else {
+                    0.0
+                }
+            }
             Metric::Min => t.min_ms,
             Metric::Mean => t.mean_ms,
             Metric::Stddev => t.stddev_ms,
@@ -100,7 +111,7 @@ impl Metric {
             fmt_ms(v)
         } else if self == Metric::ErrorRate {
             format!("{}%", trim(v * 100.0))
-        } else if self == Metric::Rps {
+        } else if matches!(self, Metric::Rps | Metric::OkRps) {
             format!("{v:.0}")
         } else {
             fmt_num(v)
@@ -109,7 +120,7 @@ impl Metric {
 
     /// Whether a larger value is better (throughput) or worse (latency, errors).
     pub fn higher_is_better(self) -> bool {
-        self == Metric::Rps
+        matches!(self, Metric::Rps | Metric::OkRps)
     }
 }
 
@@ -310,6 +321,16 @@ pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -
                 .find(|l| l.concurrency == level.concurrency && l.mode == level.mode)
         });
         for b in budgets {
+            // Latencies are of successes: with none, they read 0 and would pass any bound.
+            if b.metric.is_latency() && level.successes == 0 {
+                out.push(Broken {
+                    budget: b.text.clone(),
+                    concurrency: level.concurrency,
+                    actual: "no successful request to measure".into(),
+                    not_judged: false,
+                });
+                continue;
+            }
             let actual = b.metric.of(level);
             let (measured, shown) = if b.relative {
                 let Some(then) = then else {
@@ -455,6 +476,24 @@ mod tests {
                 other.concurrency
             )
         );
+    }
+
+    #[test]
+    fn a_failing_server_breaks_latency_and_ok_rps_budgets() {
+        let failing = level(1_000, 10, 1_000);
+        assert_eq!(failing.successes, 0);
+        let budgets = parse("p99>20ms,ok_rps<1,rps<1").unwrap();
+        let broken = check(&budgets, std::slice::from_ref(&failing), None);
+        let texts: Vec<String> = broken
+            .iter()
+            .map(|b| format!("{} {}", b.budget, b.actual))
+            .collect();
+        assert_eq!(
+            texts,
+            ["p99>20ms no successful request to measure", "ok_rps<1 0"]
+        );
+        let good = level(1_000, 10, 0);
+        assert!(check(&budgets, std::slice::from_ref(&good), None).is_empty());
     }
 
     #[test]

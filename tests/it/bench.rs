@@ -488,6 +488,34 @@ fn fail_if_exits_1_only_when_a_budget_is_broken() {
 }
 
 #[test]
+fn budgets_do_not_pass_against_a_failing_server() {
+    // Every measured call fails: latencies read 0 and `rps` counts the errors, so neither may
+    // let the gate pass.
+    for budget in ["p99>50ms", "ok_rps<1"] {
+        // A fresh server each time: its first call (the validation call) succeeds.
+        let (url, _) = purpose_server();
+        let out = bench(&[
+            "--url",
+            &url,
+            "--tool",
+            "http_503",
+            "-n",
+            "20",
+            "-c",
+            "1",
+            "--fail-if",
+            budget,
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{budget}: {text}");
+        assert!(
+            text.contains(&format!("budget broken (c=1): {budget}")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn compare_reports_the_change_per_metric() {
     let (url, _) = purpose_server();
     let p = TempProject::new(&[]);
