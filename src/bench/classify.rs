@@ -112,12 +112,13 @@ pub fn http_json(status: u16, body: &[u8], id: u64, tool_call: bool) -> Result<(
         Err(_) => None,
     };
     if !(200..300).contains(&status) {
+        // The kind's label already says `HTTP {status}`; the detail is what the body said.
         return Err(Failure::new(
             ErrorKind::Http(status),
             if body.is_empty() {
-                format!("HTTP {status} with an empty body")
+                "an empty body".to_owned()
             } else {
-                format!("HTTP {status}: {}", excerpt(body))
+                excerpt(body)
             },
         ));
     }
@@ -234,6 +235,12 @@ mod tests {
         assert_eq!(
             kind(http_json(503, b"busy", 7, true)),
             Some(ErrorKind::Http(503))
+        );
+        // The status is the kind's label; the detail does not repeat it.
+        let f = http_json(501, b"not here", 7, true).unwrap_err();
+        assert_eq!(
+            format!("{}: {}", f.kind.label(), f.detail),
+            "HTTP 501: not here"
         );
         assert_eq!(
             kind(http_json(429, b"", 7, true)),

@@ -54,6 +54,20 @@ impl ErrorKind {
         }
     }
 
+    /// The kind named `name` in the JSON output (with its `code`), for reports read back.
+    pub fn from_name(name: &str, code: Option<i64>) -> Option<ErrorKind> {
+        Some(match name {
+            "connect" => ErrorKind::Connect,
+            "transport" => ErrorKind::Transport,
+            "timeout" => ErrorKind::Timeout,
+            "http_status" => ErrorKind::Http(u16::try_from(code.unwrap_or(0)).unwrap_or(0)),
+            "jsonrpc_error" => ErrorKind::Rpc(code.unwrap_or(0)),
+            "tool_error" => ErrorKind::Tool,
+            "protocol" => ErrorKind::Protocol,
+            _ => return None,
+        })
+    }
+
     /// How the kind reads in the human table.
     pub fn label(self) -> String {
         match self {
