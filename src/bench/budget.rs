@@ -110,7 +110,7 @@ impl Metric {
         if self.is_latency() {
             fmt_ms(v)
         } else if self == Metric::ErrorRate {
-            format!("{}%", trim(v * 100.0))
+            format!("{}%", significant(v * 100.0))
         } else if matches!(self, Metric::Rps | Metric::OkRps) {
             format!("{v:.0}")
         } else {
@@ -121,6 +121,22 @@ impl Metric {
     /// Whether a larger value is better (throughput) or worse (latency, errors).
     pub fn higher_is_better(self) -> bool {
         matches!(self, Metric::Rps | Metric::OkRps)
+    }
+}
+
+/// `v` to 3 significant digits (at most 4 decimals), trailing zeros dropped: a rate reads
+/// `95.7%`, not `95.6522%`, and a small one `0.0123%`, not `0%`.
+fn significant(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return trim(v);
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (2 - magnitude).clamp(0, 4) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -494,6 +510,16 @@ mod tests {
         );
         let good = level(1_000, 10, 0);
         assert!(check(&budgets, std::slice::from_ref(&good), None).is_empty());
+    }
+
+    #[test]
+    fn error_rates_read_to_3_significant_digits() {
+        let show = |v: f64| Metric::ErrorRate.show(v);
+        assert_eq!(show(44.0 / 46.0), "95.7%");
+        assert_eq!(show(1.0), "100%");
+        assert_eq!(show(0.01), "1%");
+        assert_eq!(show(0.000_123_45), "0.0123%");
+        assert_eq!(show(0.0), "0%");
     }
 
     #[test]

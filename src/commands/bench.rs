@@ -286,6 +286,9 @@ async fn bench(
             crate::bench::stats::ErrorKind::Rpc(-32602) => {
                 "\nhelp: check the tool name (`lynx tool:list --server URL`) and `--args`"
             }
+            crate::bench::stats::ErrorKind::Rpc(-32601) => {
+                "\nhelp: the server does not know that method; check `--method` (or the mix file's `method:`) and `--protocol`"
+            }
             crate::bench::stats::ErrorKind::Tool => {
                 "\nhelp: the tool ran and reported an error; check `--args`"
             }

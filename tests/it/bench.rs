@@ -938,6 +938,18 @@ fn a_failing_validation_call_sends_no_load_and_exits_1() {
     );
     assert!(err.contains("JSON-RPC error -32602"), "{err}");
     assert!(out.stdout.is_empty());
+    let out = p
+        .lynx(&["bench", "--embedded", "--method", "nope/list", "-n", "5"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("JSON-RPC error -32601"), "{err}");
+    assert!(
+        err.contains("help: the server does not know that method"),
+        "{err}"
+    );
     let closed = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().to_string()
