@@ -232,10 +232,9 @@ fn parse_one(part: &str) -> Result<Budget, String> {
         (Op::Le, v)
     } else if let Some(v) = rest.strip_prefix('>') {
         (Op::Gt, v)
-    } else if let Some(v) = rest.strip_prefix('<') {
-        (Op::Lt, v)
     } else {
-        (Op::Gt, rest.strip_prefix('>').unwrap_or(rest))
+        // `at` is the first `<` or `>`, so what is left starts with `<`.
+        (Op::Lt, rest.strip_prefix('<').unwrap_or(rest))
     };
     let metric = Metric::parse(name)
         .ok_or_else(|| bad(format!("unknown metric `{name}` (one of: {NAMES})")))?;
