@@ -71,28 +71,24 @@ fn judge(view: View, body: &[u8], tool_call: bool) -> Result<(), Failure> {
     }
 }
 
+/// For answers the borrowed [`View`] cannot read (a `result` that is not an object, an id
+/// that is not a number): the same fields from a `Value`, judged by the one [`judge`].
 fn lenient(body: &[u8], id: u64, tool_call: bool) -> Option<Result<(), Failure>> {
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    if v.get("id").and_then(serde_json::Value::as_u64) != Some(id) {
+    use serde_json::Value;
+    let v: Value = serde_json::from_slice(body).ok()?;
+    if v.get("id").and_then(Value::as_u64) != Some(id) {
         return None;
     }
-    if let Some(e) = v.get("error") {
-        let code = e
-            .get("code")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
-        return Some(Err(Failure::new(ErrorKind::Rpc(code), excerpt(body))));
-    }
-    match v.get("result") {
-        Some(r) if tool_call && r.get("isError") == Some(&serde_json::Value::Bool(true)) => {
-            Some(Err(Failure::new(ErrorKind::Tool, excerpt(body))))
-        }
-        Some(_) => Some(Ok(())),
-        None => Some(Err(Failure::new(
-            ErrorKind::Protocol,
-            format!("a response without `result` or `error`: {}", excerpt(body)),
-        ))),
-    }
+    let view = View {
+        id: Some(id),
+        result: v.get("result").map(|r| ResultView {
+            is_error: r.get("isError").and_then(Value::as_bool),
+        }),
+        error: v.get("error").map(|e| ErrorView {
+            code: e.get("code").and_then(Value::as_i64),
+        }),
+    };
+    Some(judge(view, body, tool_call))
 }
 
 /// A whole JSON (or unknown content type) HTTP answer.
@@ -264,6 +260,26 @@ mod tests {
             kind(http_json(200, br#"{"id":7,"result":[1]}"#, 7, true)),
             None
         );
+        // Answers only the lenient reading parses are judged as the borrowed view would be.
+        for (body, expect) in [
+            (
+                &br#"{"id":7,"error":{"code":"x"}}"#[..],
+                Some(ErrorKind::Rpc(0)),
+            ),
+            (
+                br#"{"id":7,"error":{"code":-32601},"result":[]}"#,
+                Some(ErrorKind::Rpc(-32601)),
+            ),
+            (br#"{"id":7,"result":{"isError":"yes"}}"#, None),
+            (br#"{"id":7,"result":"x","more":{"isError":true}}"#, None),
+        ] {
+            assert_eq!(
+                response(body, 7, true).map(kind),
+                Some(expect),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
         let neither = br#"{"jsonrpc":"2.0","id":7}"#;
         assert_eq!(
             kind(http_json(200, neither, 7, true)),
