@@ -176,6 +176,13 @@ impl SseParser {
         (!line.is_empty() && self.line_done(&line, on_event)) || self.line_done(b"", on_event)
     }
 
+    /// Forgets any unfinished event, keeping the buffers' capacity for the next stream.
+    pub fn reset(&mut self) {
+        self.line.clear();
+        self.data.clear();
+        self.has_data = false;
+    }
+
     /// Bytes held for an unfinished event.
     pub fn pending(&self) -> usize {
         self.line.len() + self.data.len()
@@ -326,5 +333,16 @@ mod tests {
             seen == 2
         }));
         assert_eq!(seen, 2);
+        // One parser serves a connection's streams: what one left unfinished is forgotten.
+        p.feed(b"data: half", &mut |_| false);
+        assert!(p.pending() > 0);
+        p.reset();
+        assert_eq!(p.pending(), 0);
+        let mut got = Vec::new();
+        p.feed(b"data: next\n\n", &mut |d| {
+            got.extend_from_slice(d);
+            true
+        });
+        assert_eq!(got, b"next");
     }
 }

@@ -144,6 +144,7 @@ impl Conn {
                     session: None,
                     modern: *era == Era::Modern,
                     next_id,
+                    sse: SseParser::default(),
                 };
                 c.connect().await?;
                 if let Era::Legacy(version) = era {
@@ -157,6 +158,7 @@ impl Conn {
                     era: era.clone(),
                     proc: None,
                     line: Vec::new(),
+                    out: Vec::new(),
                     next_id,
                     keep_stderr,
                     stderr_tail: Arc::default(),
@@ -265,6 +267,7 @@ pub async fn negotiate(
                 era: Era::Modern,
                 proc: None,
                 line: Vec::new(),
+                out: Vec::new(),
                 next_id: 1,
                 keep_stderr: true,
                 stderr_tail: Arc::default(),
@@ -306,6 +309,8 @@ pub struct HttpConn {
     session: Option<HeaderValue>,
     modern: bool,
     next_id: u64,
+    /// Reused for every event-stream answer, so its buffers are allocated once.
+    sse: SseParser,
 }
 
 impl HttpConn {
@@ -401,7 +406,8 @@ impl HttpConn {
         let content = content_of(resp.headers());
         let mut body = resp.into_body();
         if content == Content::Sse && (200..300).contains(&status) {
-            let mut parser = SseParser::default();
+            let parser = &mut self.sse;
+            parser.reset();
             let mut found: Option<Result<(), Failure>> = None;
             let mut on_event = |data: &[u8]| match classify::response(data, id, t.tool_call) {
                 Some(r) => {
@@ -663,7 +669,10 @@ pub struct StdioConn {
     argv: Arc<Vec<String>>,
     era: Era,
     proc: Option<Proc>,
+    /// The last line read; kept (not moved out) so its capacity serves the next one.
     line: Vec<u8>,
+    /// The line being written, `\n` included; reused for every request.
+    out: Vec<u8>,
     next_id: u64,
     /// Keep the end of the server's stderr (the probe and validation processes, where a server
     /// that fails to start says why); load workers discard it.
@@ -794,14 +803,20 @@ impl StdioConn {
         self.write(&note).await
     }
 
+    /// Writes one message as a line (set-up messages; requests build theirs in `out`).
     async fn write(&mut self, line: &[u8]) -> Result<(), Failure> {
+        self.out.clear();
+        self.out.extend_from_slice(line);
+        self.out.push(b'\n');
+        self.send_out().await
+    }
+
+    /// Writes `out`, a whole line, to the server's stdin.
+    async fn send_out(&mut self) -> Result<(), Failure> {
         let Some(p) = &mut self.proc else {
             return Err(Failure::new(ErrorKind::Transport, "no server process"));
         };
-        let mut buf = Vec::with_capacity(line.len() + 1);
-        buf.extend_from_slice(line);
-        buf.push(b'\n');
-        if p.stdin.write_all(&buf).await.is_err() {
+        if p.stdin.write_all(&self.out).await.is_err() {
             return Err(self.gone("stopped reading its stdin").await);
         }
         Ok(())
@@ -814,14 +829,15 @@ impl StdioConn {
         tool_call: bool,
     ) -> Result<Result<(), Failure>, Failure> {
         loop {
-            let line = self.read_line().await?;
-            if let Some(r) = classify::response(&line, id, tool_call) {
+            self.read_line().await?;
+            if let Some(r) = classify::response(&self.line, id, tool_call) {
                 return Ok(r);
             }
         }
     }
 
-    async fn read_line(&mut self) -> Result<Vec<u8>, Failure> {
+    /// Reads the next line into `line`.
+    async fn read_line(&mut self) -> Result<(), Failure> {
         let Some(p) = &mut self.proc else {
             return Err(Failure::new(ErrorKind::Transport, "no server process"));
         };
@@ -839,7 +855,7 @@ impl StdioConn {
                     format!("a line of more than {MAX_MESSAGE} bytes"),
                 ))
             }
-            Ok(_) => Ok(std::mem::take(&mut self.line)),
+            Ok(_) => Ok(()),
         }
     }
 
@@ -847,8 +863,8 @@ impl StdioConn {
     async fn exchange(&mut self, body: &[u8], id: u64) -> Result<Value, Failure> {
         self.write(body).await?;
         loop {
-            let line = self.read_line().await?;
-            if let Ok(v) = serde_json::from_slice::<Value>(&line)
+            self.read_line().await?;
+            if let Ok(v) = serde_json::from_slice::<Value>(&self.line)
                 && v.get("id").and_then(Value::as_u64) == Some(id)
             {
                 return Ok(v);
@@ -865,12 +881,10 @@ impl StdioConn {
         }
         let id = self.next_id;
         self.next_id += 1;
-        let mut buf = std::mem::take(&mut self.line);
-        buf.clear();
-        t.write(&mut buf, id);
-        let written = self.write(&buf).await;
-        self.line = buf;
-        if let Err(f) = written {
+        self.out.clear();
+        t.write(&mut self.out, id);
+        self.out.push(b'\n');
+        if let Err(f) = self.send_out().await {
             return (Err(f), None);
         }
         match self.read_answer(id, t.tool_call).await {
