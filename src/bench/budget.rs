@@ -341,7 +341,7 @@ pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -
                 out.push(Broken {
                     budget: b.text.clone(),
                     concurrency: level.concurrency,
-                    actual: "no successful request to measure".into(),
+                    actual: "nothing (no successful request to measure)".into(),
                     not_judged: false,
                 });
                 continue;
@@ -505,7 +505,10 @@ mod tests {
             .collect();
         assert_eq!(
             texts,
-            ["p99>20ms no successful request to measure", "ok_rps<1 0"]
+            [
+                "p99>20ms nothing (no successful request to measure)",
+                "ok_rps<1 0"
+            ]
         );
         let good = level(1_000, 10, 0);
         assert!(check(&budgets, std::slice::from_ref(&good), None).is_empty());
