@@ -193,7 +193,7 @@ set edit:completion:arg-completer[lynx] = {|@words|
             cand --format 'Output format'
             cand --save-baseline 'Write the results as JSON to FILE, as a baseline for `--compare`'
             cand --compare 'Compare the results with a baseline written by `--save-baseline` (change per metric)'
-            cand --fail-if 'Exit 1 if any level breaks a budget: comma-separated conditions on rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g. "p99>20ms,error_rate>0.1%,rps<5000"; a signed percentage is a change against the `--compare` baseline, e.g. "p99>+10%,rps<-5%"'
+            cand --fail-if 'Exit 1 if any level breaks a budget: comma-separated conditions on rps, ok_rps (successes per second), p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g. "p99>20ms,error_rate>0.1%,ok_rps<5000"; a latency budget on a level without successes is broken; a signed percentage is a change against the `--compare` baseline, e.g. "p99>+10%,rps<-5%"'
             cand --config 'Use this lynx.toml instead of searching upward from the files or the working directory'
             cand --color 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)'
             cand --embedded 'Bench an in-process `lynx serve` of the current project on a free loopback port (the server shares the machine''s cores with the generator)'

@@ -209,7 +209,7 @@ complete -c lynx -n "__fish_lynx_using_subcommand bench" -s f -l format -d 'Outp
 json\t''"
 complete -c lynx -n "__fish_lynx_using_subcommand bench" -l save-baseline -d 'Write the results as JSON to FILE, as a baseline for `--compare`' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand bench" -l compare -d 'Compare the results with a baseline written by `--save-baseline` (change per metric)' -r -F
-complete -c lynx -n "__fish_lynx_using_subcommand bench" -l fail-if -d 'Exit 1 if any level breaks a budget: comma-separated conditions on rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g. "p99>20ms,error_rate>0.1%,rps<5000"; a signed percentage is a change against the `--compare` baseline, e.g. "p99>+10%,rps<-5%"' -r
+complete -c lynx -n "__fish_lynx_using_subcommand bench" -l fail-if -d 'Exit 1 if any level breaks a budget: comma-separated conditions on rps, ok_rps (successes per second), p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g. "p99>20ms,error_rate>0.1%,ok_rps<5000"; a latency budget on a level without successes is broken; a signed percentage is a change against the `--compare` baseline, e.g. "p99>+10%,rps<-5%"' -r
 complete -c lynx -n "__fish_lynx_using_subcommand bench" -l config -d 'Use this lynx.toml instead of searching upward from the files or the working directory' -r -F
 complete -c lynx -n "__fish_lynx_using_subcommand bench" -l color -d 'When to colour output (`auto` honours NO_COLOR and whether output is a terminal)' -r -f -a "auto\t''
 always\t''

@@ -459,9 +459,10 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub compare: Option<PathBuf>,
 
-    /// Exit 1 if any level breaks a budget: comma-separated conditions on rps, p50, p90, p99,
-    /// p99.9, max, min, mean, stddev, error_rate, errors, aborted — e.g.
-    /// "p99>20ms,error_rate>0.1%,rps<5000"; a signed percentage is a change against the
+    /// Exit 1 if any level breaks a budget: comma-separated conditions on rps, ok_rps
+    /// (successes per second), p50, p90, p99, p99.9, max, min, mean, stddev, error_rate,
+    /// errors, aborted — e.g. "p99>20ms,error_rate>0.1%,ok_rps<5000"; a latency budget on a
+    /// level without successes is broken; a signed percentage is a change against the
     /// `--compare` baseline, e.g. "p99>+10%,rps<-5%".
     #[arg(long, value_name = "BUDGETS")]
     pub fail_if: Option<String>,

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Metric {
     Rps,
+    /// Successes per second: unlike `rps`, a server answering only errors scores 0.
+    OkRps,
     Min,
     Mean,
     Stddev,
@@ -23,12 +25,13 @@ pub enum Metric {
 
 /// Every metric name accepted, for help texts.
 pub const NAMES: &str =
-    "rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted";
+    "rps, ok_rps, p50, p90, p99, p99.9, max, min, mean, stddev, error_rate, errors, aborted";
 
 impl Metric {
     pub fn parse(name: &str) -> Option<Metric> {
         Some(match name {
             "rps" => Metric::Rps,
+            "ok_rps" => Metric::OkRps,
             "min" => Metric::Min,
             "mean" => Metric::Mean,
             "stddev" => Metric::Stddev,
@@ -47,6 +50,7 @@ impl Metric {
     pub fn name(self) -> &'static str {
         match self {
             Metric::Rps => "rps",
+            Metric::OkRps => "ok_rps",
             Metric::Min => "min",
             Metric::Mean => "mean",
             Metric::Stddev => "stddev",
@@ -80,6 +84,13 @@ impl Metric {
         let t = &l.latency;
         match self {
             Metric::Rps => l.rps,
+            Metric::OkRps => {
+                if l.duration_s > 0.0 {
+                    l.successes as f64 / l.duration_s
+                } else {
+                    0.0
+                }
+            }
             Metric::Min => t.min_ms,
             Metric::Mean => t.mean_ms,
             Metric::Stddev => t.stddev_ms,
@@ -99,8 +110,8 @@ impl Metric {
         if self.is_latency() {
             fmt_ms(v)
         } else if self == Metric::ErrorRate {
-            format!("{}%", trim(v * 100.0))
-        } else if self == Metric::Rps {
+            format!("{}%", significant(v * 100.0))
+        } else if matches!(self, Metric::Rps | Metric::OkRps) {
             format!("{v:.0}")
         } else {
             fmt_num(v)
@@ -109,7 +120,23 @@ impl Metric {
 
     /// Whether a larger value is better (throughput) or worse (latency, errors).
     pub fn higher_is_better(self) -> bool {
-        self == Metric::Rps
+        matches!(self, Metric::Rps | Metric::OkRps)
+    }
+}
+
+/// `v` to 3 significant digits (at most 4 decimals), trailing zeros dropped: a rate reads
+/// `95.7%`, not `95.6522%`, and a small one `0.0123%`, not `0%`.
+fn significant(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return trim(v);
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    let decimals = (2 - magnitude).clamp(0, 4) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -165,8 +192,17 @@ pub struct Broken {
     /// The condition as written, e.g. `p99>20ms`.
     pub budget: String,
     pub concurrency: usize,
-    /// The measured value, for people (`23.1 ms`).
+    /// The measured value, for people (`23.1 ms`), or why the budget could not be judged.
     pub actual: String,
+    /// A relative budget with no baseline level to compare with: a CI gate must not pass
+    /// vacuously, so this counts as broken.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_judged: bool,
+}
+
+/// `closed-loop` or `open-loop`, for a level's mode (`closed`, `open`).
+pub fn load_model(mode: &str) -> String {
+    format!("{mode}-loop")
 }
 
 /// Parses the comma-separated conditions of `--fail-if`.
@@ -196,10 +232,9 @@ fn parse_one(part: &str) -> Result<Budget, String> {
         (Op::Le, v)
     } else if let Some(v) = rest.strip_prefix('>') {
         (Op::Gt, v)
-    } else if let Some(v) = rest.strip_prefix('<') {
-        (Op::Lt, v)
     } else {
-        (Op::Gt, rest.strip_prefix('>').unwrap_or(rest))
+        // `at` is the first `<` or `>`, so what is left starts with `<`.
+        (Op::Lt, rest.strip_prefix('<').unwrap_or(rest))
     };
     let metric = Metric::parse(name)
         .ok_or_else(|| bad(format!("unknown metric `{name}` (one of: {NAMES})")))?;
@@ -291,7 +326,8 @@ fn value_text(metric: Metric, v: f64) -> String {
 }
 
 /// Every (budget, level) pair where the condition holds. Relative budgets compare with the
-/// `baseline` level of the same concurrency and mode (levels it lacks are not judged).
+/// `baseline` level of the same concurrency and mode; a level the baseline lacks is reported
+/// as not judged (and counts as broken).
 pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -> Vec<Broken> {
     let mut out = Vec::new();
     for level in levels {
@@ -300,9 +336,33 @@ pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -
                 .find(|l| l.concurrency == level.concurrency && l.mode == level.mode)
         });
         for b in budgets {
+            // Latencies are of successes: with none, they read 0 and would pass any bound.
+            if b.metric.is_latency() && level.successes == 0 {
+                out.push(Broken {
+                    budget: b.text.clone(),
+                    concurrency: level.concurrency,
+                    actual: "nothing (no successful request to measure)".into(),
+                    not_judged: false,
+                });
+                continue;
+            }
             let actual = b.metric.of(level);
             let (measured, shown) = if b.relative {
-                let Some(then) = then else { continue };
+                let Some(then) = then else {
+                    if baseline.is_some() {
+                        out.push(Broken {
+                            budget: b.text.clone(),
+                            concurrency: level.concurrency,
+                            actual: format!(
+                                "not judged: the baseline has no {} level with c={}",
+                                load_model(&level.mode),
+                                level.concurrency
+                            ),
+                            not_judged: true,
+                        });
+                    }
+                    continue;
+                };
                 let base = b.metric.of(then);
                 let change = if base == 0.0 {
                     if actual == 0.0 { 0.0 } else { f64::INFINITY }
@@ -326,6 +386,7 @@ pub fn check(budgets: &[Budget], levels: &[Level], baseline: Option<&[Level]>) -
                     budget: b.text.clone(),
                     concurrency: level.concurrency,
                     actual: shown,
+                    not_judged: false,
                 });
             }
         }
@@ -407,6 +468,60 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_relative_budget_with_no_baseline_level_is_not_judged_and_broken() {
+        let base = level(1_000, 10, 0);
+        let mut other = level(1_000, 10, 0);
+        other.concurrency = base.concurrency + 1;
+        let budgets = parse("p50>+10%,rps<10").unwrap();
+        let broken = check(
+            &budgets,
+            std::slice::from_ref(&other),
+            Some(std::slice::from_ref(&base)),
+        );
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].not_judged);
+        assert_eq!(broken[0].budget, "p50>+10%");
+        assert_eq!(
+            broken[0].actual,
+            format!(
+                "not judged: the baseline has no closed-loop level with c={}",
+                other.concurrency
+            )
+        );
+    }
+
+    #[test]
+    fn a_failing_server_breaks_latency_and_ok_rps_budgets() {
+        let failing = level(1_000, 10, 1_000);
+        assert_eq!(failing.successes, 0);
+        let budgets = parse("p99>20ms,ok_rps<1,rps<1").unwrap();
+        let broken = check(&budgets, std::slice::from_ref(&failing), None);
+        let texts: Vec<String> = broken
+            .iter()
+            .map(|b| format!("{} {}", b.budget, b.actual))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "p99>20ms nothing (no successful request to measure)",
+                "ok_rps<1 0"
+            ]
+        );
+        let good = level(1_000, 10, 0);
+        assert!(check(&budgets, std::slice::from_ref(&good), None).is_empty());
+    }
+
+    #[test]
+    fn error_rates_read_to_3_significant_digits() {
+        let show = |v: f64| Metric::ErrorRate.show(v);
+        assert_eq!(show(44.0 / 46.0), "95.7%");
+        assert_eq!(show(1.0), "100%");
+        assert_eq!(show(0.01), "1%");
+        assert_eq!(show(0.000_123_45), "0.0123%");
+        assert_eq!(show(0.0), "0%");
     }
 
     #[test]

@@ -71,28 +71,24 @@ fn judge(view: View, body: &[u8], tool_call: bool) -> Result<(), Failure> {
     }
 }
 
+/// For answers the borrowed [`View`] cannot read (a `result` that is not an object, an id
+/// that is not a number): the same fields from a `Value`, judged by the one [`judge`].
 fn lenient(body: &[u8], id: u64, tool_call: bool) -> Option<Result<(), Failure>> {
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    if v.get("id").and_then(serde_json::Value::as_u64) != Some(id) {
+    use serde_json::Value;
+    let v: Value = serde_json::from_slice(body).ok()?;
+    if v.get("id").and_then(Value::as_u64) != Some(id) {
         return None;
     }
-    if let Some(e) = v.get("error") {
-        let code = e
-            .get("code")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
-        return Some(Err(Failure::new(ErrorKind::Rpc(code), excerpt(body))));
-    }
-    match v.get("result") {
-        Some(r) if tool_call && r.get("isError") == Some(&serde_json::Value::Bool(true)) => {
-            Some(Err(Failure::new(ErrorKind::Tool, excerpt(body))))
-        }
-        Some(_) => Some(Ok(())),
-        None => Some(Err(Failure::new(
-            ErrorKind::Protocol,
-            format!("a response without `result` or `error`: {}", excerpt(body)),
-        ))),
-    }
+    let view = View {
+        id: Some(id),
+        result: v.get("result").map(|r| ResultView {
+            is_error: r.get("isError").and_then(Value::as_bool),
+        }),
+        error: v.get("error").map(|e| ErrorView {
+            code: e.get("code").and_then(Value::as_i64),
+        }),
+    };
+    Some(judge(view, body, tool_call))
 }
 
 /// A whole JSON (or unknown content type) HTTP answer.
@@ -112,12 +108,13 @@ pub fn http_json(status: u16, body: &[u8], id: u64, tool_call: bool) -> Result<(
         Err(_) => None,
     };
     if !(200..300).contains(&status) {
+        // The kind's label already says `HTTP {status}`; the detail is what the body said.
         return Err(Failure::new(
             ErrorKind::Http(status),
             if body.is_empty() {
-                format!("HTTP {status} with an empty body")
+                "an empty body".to_owned()
             } else {
-                format!("HTTP {status}: {}", excerpt(body))
+                excerpt(body)
             },
         ));
     }
@@ -179,6 +176,13 @@ impl SseParser {
         (!line.is_empty() && self.line_done(&line, on_event)) || self.line_done(b"", on_event)
     }
 
+    /// Forgets any unfinished event, keeping the buffers' capacity for the next stream.
+    pub fn reset(&mut self) {
+        self.line.clear();
+        self.data.clear();
+        self.has_data = false;
+    }
+
     /// Bytes held for an unfinished event.
     pub fn pending(&self) -> usize {
         self.line.len() + self.data.len()
@@ -235,6 +239,12 @@ mod tests {
             kind(http_json(503, b"busy", 7, true)),
             Some(ErrorKind::Http(503))
         );
+        // The status is the kind's label; the detail does not repeat it.
+        let f = http_json(501, b"not here", 7, true).unwrap_err();
+        assert_eq!(
+            format!("{}: {}", f.kind.label(), f.detail),
+            "HTTP 501: not here"
+        );
         assert_eq!(
             kind(http_json(429, b"", 7, true)),
             Some(ErrorKind::Http(429))
@@ -257,6 +267,26 @@ mod tests {
             kind(http_json(200, br#"{"id":7,"result":[1]}"#, 7, true)),
             None
         );
+        // Answers only the lenient reading parses are judged as the borrowed view would be.
+        for (body, expect) in [
+            (
+                &br#"{"id":7,"error":{"code":"x"}}"#[..],
+                Some(ErrorKind::Rpc(0)),
+            ),
+            (
+                br#"{"id":7,"error":{"code":-32601},"result":[]}"#,
+                Some(ErrorKind::Rpc(-32601)),
+            ),
+            (br#"{"id":7,"result":{"isError":"yes"}}"#, None),
+            (br#"{"id":7,"result":"x","more":{"isError":true}}"#, None),
+        ] {
+            assert_eq!(
+                response(body, 7, true).map(kind),
+                Some(expect),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
         let neither = br#"{"jsonrpc":"2.0","id":7}"#;
         assert_eq!(
             kind(http_json(200, neither, 7, true)),
@@ -303,5 +333,16 @@ mod tests {
             seen == 2
         }));
         assert_eq!(seen, 2);
+        // One parser serves a connection's streams: what one left unfinished is forgotten.
+        p.feed(b"data: half", &mut |_| false);
+        assert!(p.pending() > 0);
+        p.reset();
+        assert_eq!(p.pending(), 0);
+        let mut got = Vec::new();
+        p.feed(b"data: next\n\n", &mut |d| {
+            got.extend_from_slice(d);
+            true
+        });
+        assert_eq!(got, b"next");
     }
 }

@@ -98,7 +98,8 @@ pub fn compare(baseline: &Report, current: &Report) -> Comparison {
             .find(|l| l.concurrency == now.concurrency && l.mode == now.mode)
         else {
             notes.push(format!(
-                "the baseline has no level with concurrency {}",
+                "the baseline has no {} level with concurrency {}",
+                super::budget::load_model(&now.mode),
                 now.concurrency
             ));
             continue;

@@ -125,11 +125,17 @@ pub async fn run_level(
     close_all(conns).await;
     // A timed level's window is its duration (unless `-n` ended it first).
     let ran = last.saturating_duration_since(measure_start);
-    let window = match (plan.duration, plan.requests) {
+    let mut window = match (plan.duration, plan.requests) {
         (Some(d), None) => d,
         (Some(d), Some(_)) => ran.min(d),
         (None, _) => ran,
     };
+    // An open loop's `-n` requests are scheduled over n/R seconds: a window that ended at the
+    // last (fast) answer would be shorter, and report a rate above the one asked.
+    if let (Some(rate), Some(n)) = (plan.rate, plan.requests) {
+        let scheduled = Duration::from_secs_f64(n as f64 / rate.max(1e-6));
+        window = window.max(plan.duration.map_or(scheduled, |d| scheduled.min(d)));
+    }
     let mut level = summarize(c, plan.rate, window, &total);
     let labels: Vec<String> = ctx.templates.iter().map(|t| t.label.clone()).collect();
     level.calls = super::stats::per_call(&total, &labels);
@@ -141,7 +147,9 @@ async fn close_all(conns: Vec<Conn>) {
 }
 
 /// One worker: the warm-up, then the measured window. Returns its tally, its connection and
-/// when it finished.
+/// when it finished. The warm-up stops sending at the window's start but lets its request in
+/// flight finish (bounded by `--timeout`) into the discarded tally: aborting it would drop the
+/// connection, and the first measured request would pay for a new one.
 async fn worker(
     mut conn: Conn,
     w: usize,
@@ -183,6 +191,9 @@ async fn worker(
             }
         }
     }
+    // A warm-up request that timed out dropped the connection: reconnect now, outside the
+    // window.
+    conn.reconnect().await;
     ctx.progress.measuring.store(true, Ordering::Relaxed);
     let mut rec = Recorder::with_calls(ctx.templates.len());
     match ctx.plan.rate {
@@ -230,6 +241,9 @@ fn next<'a>(ctx: &'a Ctx, cursor: &mut usize) -> (usize, &'a Template) {
 struct Timers {
     end: Pin<Box<Sleep>>,
     has_end: bool,
+    /// The phase's deadline itself: the `end` timer fires on a ~1 ms tick and, when the
+    /// generator is busy, later still, so an answer that resolves first may already be late.
+    deadline: Option<Instant>,
     watchdog: Pin<Box<Sleep>>,
 }
 
@@ -239,12 +253,14 @@ impl Timers {
         Timers {
             end: Box::pin(tokio::time::sleep_until(end.unwrap_or(far))),
             has_end: end.is_some(),
+            deadline: end,
             watchdog: Box::pin(tokio::time::sleep_until(Instant::now() + timeout)),
         }
     }
 }
 
-/// One request bounded by `--timeout` and the deadline: `None` when the deadline passed first.
+/// One request bounded by `--timeout` and the deadline: `None` when the deadline passed first,
+/// including when the answer resolved only after it (a late answer is not an in-window success).
 async fn exchange(
     conn: &mut Conn,
     t: &Template,
@@ -258,7 +274,13 @@ async fn exchange(
         loop {
             tokio::select! {
                 biased;
-                outcome = &mut call => return Some(outcome),
+                outcome = &mut call => {
+                    if timers.deadline.is_some_and(|e| Instant::now() >= e) {
+                        // The exchange completed, so the connection stays usable.
+                        return None;
+                    }
+                    return Some(outcome);
+                }
                 () = timers.end.as_mut(), if timers.has_end => break false,
                 () = timers.watchdog.as_mut() => {
                     if Instant::now() >= limit {
@@ -309,7 +331,7 @@ async fn closed_loop(
     live: bool,
 ) {
     let limit = if counted { ctx.plan.requests } else { None };
-    let mut timers = Timers::new(end, ctx.plan.timeout);
+    let mut timers = Timers::new(if live { end } else { None }, ctx.plan.timeout);
     loop {
         if let Some(n) = limit
             && ctx.tickets.fetch_add(1, Ordering::Relaxed) >= n
@@ -348,7 +370,7 @@ async fn open_loop(
     let c = ctx.plan.concurrency.max(1) as f64;
     let rate = rate.max(1e-6);
     let mut k: u64 = 0;
-    let mut timers = Timers::new(end, ctx.plan.timeout);
+    let mut timers = Timers::new(if live { end } else { None }, ctx.plan.timeout);
     loop {
         if quota.is_some_and(|q| k >= q) {
             return;

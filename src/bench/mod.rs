@@ -82,7 +82,8 @@ pub async fn validate(
     templates: &[Template],
     timeout: Duration,
 ) -> Result<(), NotReady> {
-    let mut conn = Conn::open(target, era, 0)
+    // Kept stderr: a stdio server that fails to start says why in the error.
+    let mut conn = Conn::open_checked(target, era)
         .await
         .map_err(|failure| NotReady {
             what: "connecting".into(),

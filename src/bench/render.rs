@@ -102,14 +102,9 @@ pub fn human(r: &Report, extras: &Extras) -> String {
             );
         }
         for e in &l.errors_by_kind {
-            let kind = match e.kind.as_str() {
-                "http_status" => format!("HTTP {}", e.code.unwrap_or(0)),
-                "jsonrpc_error" => format!("JSON-RPC error {}", e.code.unwrap_or(0)),
-                "tool_error" => "tool error (isError)".into(),
-                "connect" => "connect error".into(),
-                "transport" => "connection broke".into(),
-                other => other.into(),
-            };
+            // One label for a kind, whether read from this run or from a saved report.
+            let kind = super::stats::ErrorKind::from_name(&e.kind, e.code)
+                .map_or_else(|| e.kind.clone(), |k| k.label());
             let _ = writeln!(
                 out,
                 "errors{tag}: {} × {kind} — e.g. {}",
@@ -162,11 +157,19 @@ pub fn human(r: &Report, extras: &Extras) -> String {
             out.push_str("budgets: all met\n");
         }
         for b in broken {
-            let _ = writeln!(
-                out,
-                "budget broken (c={}): {} — measured {}",
-                b.concurrency, b.budget, b.actual
-            );
+            let _ = if b.not_judged {
+                writeln!(
+                    out,
+                    "budget {} (c={}): {}; compare with a baseline that ran this level",
+                    b.budget, b.concurrency, b.actual
+                )
+            } else {
+                writeln!(
+                    out,
+                    "budget broken (c={}): {} — measured {}",
+                    b.concurrency, b.budget, b.actual
+                )
+            };
         }
     }
     out

@@ -54,6 +54,20 @@ impl ErrorKind {
         }
     }
 
+    /// The kind named `name` in the JSON output (with its `code`), for reports read back.
+    pub fn from_name(name: &str, code: Option<i64>) -> Option<ErrorKind> {
+        Some(match name {
+            "connect" => ErrorKind::Connect,
+            "transport" => ErrorKind::Transport,
+            "timeout" => ErrorKind::Timeout,
+            "http_status" => ErrorKind::Http(u16::try_from(code.unwrap_or(0)).unwrap_or(0)),
+            "jsonrpc_error" => ErrorKind::Rpc(code.unwrap_or(0)),
+            "tool_error" => ErrorKind::Tool,
+            "protocol" => ErrorKind::Protocol,
+            _ => return None,
+        })
+    }
+
     /// How the kind reads in the human table.
     pub fn label(self) -> String {
         match self {
@@ -225,7 +239,8 @@ impl Recorder {
             Ok(()) => {
                 self.ok += 1;
                 let us = u64::try_from(latency.as_micros()).unwrap_or(MAX_LATENCY_US);
-                self.hist.saturating_record(us.clamp(1, MAX_LATENCY_US));
+                // Grows the histogram as needed (the value is capped at an hour).
+                let _ = self.hist.record(us.clamp(1, MAX_LATENCY_US));
             }
             Err(f) => {
                 *self.errors.entry(f.kind).or_insert(0) += 1;
@@ -264,11 +279,18 @@ impl Recorder {
     }
 }
 
+/// The range a histogram covers before it first grows: 2^14 µs (16 ms) holds typical
+/// latencies in the smallest size 3 significant digits allow.
+const INITIAL_HIGHEST_US: u64 = 1 << 14;
+
 fn new_histogram() -> Histogram<u64> {
-    // 3 significant digits from 1 µs to an hour: exact below 2 ms, ±0.05 % above.
-    Histogram::new_with_bounds(1, MAX_LATENCY_US, 3).unwrap_or_else(|_| {
-        Histogram::new(3).unwrap_or_else(|_| unreachable!("3 significant digits are valid"))
-    })
+    // 3 significant digits (exact below 2 ms, ±0.05 % above), up to an hour. Each worker has
+    // one, so it starts small and grows to the slowest latency it records: sized for an hour
+    // up front, thousands of workers would hold hundreds of MB of empty counters.
+    let mut h = Histogram::new_with_bounds(1, INITIAL_HIGHEST_US, 3)
+        .unwrap_or_else(|_| unreachable!("1 µs to 16 ms at 3 significant digits is valid"));
+    h.auto(true);
+    h
 }
 
 /// Latency figures of successful requests, in milliseconds.
@@ -570,6 +592,26 @@ mod tests {
 
     fn ok() -> Outcome {
         (Ok(()), Some(Content::Json))
+    }
+
+    #[test]
+    fn a_workers_histogram_is_sized_by_what_it_records() {
+        let counters = |r: &Recorder| r.hist.distinct_values() * std::mem::size_of::<u64>();
+        let mut r = Recorder::new();
+        // Typical latencies need 48 KB of counters (an hour's range took 188 KB).
+        r.record(ok(), Duration::from_millis(10));
+        assert!(counters(&r) <= 64 * 1024, "{} bytes", counters(&r));
+        // A slow answer grows it, and is recorded exactly; so is the merged total.
+        r.record(ok(), Duration::from_secs(30));
+        assert!(r.hist.max() >= 29_990_000, "{}", r.hist.max());
+        let mut total = Recorder::new();
+        total.merge(r);
+        assert_eq!(total.hist.len(), 2);
+        assert!(total.hist.max() >= 29_990_000);
+        // Beyond an hour, it is capped rather than lost.
+        total.record(ok(), Duration::from_secs(7200));
+        assert_eq!(total.hist.len(), 3);
+        assert!(total.hist.max() >= MAX_LATENCY_US - MAX_LATENCY_US / 1000);
     }
 
     #[test]

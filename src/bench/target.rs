@@ -144,6 +144,7 @@ impl Conn {
                     session: None,
                     modern: *era == Era::Modern,
                     next_id,
+                    sse: SseParser::default(),
                 };
                 c.connect().await?;
                 if let Era::Legacy(version) = era {
@@ -157,6 +158,7 @@ impl Conn {
                     era: era.clone(),
                     proc: None,
                     line: Vec::new(),
+                    out: Vec::new(),
                     next_id,
                     keep_stderr,
                     stderr_tail: Arc::default(),
@@ -184,6 +186,22 @@ impl Conn {
         }
     }
 
+    /// Reconnects a connection that [`Conn::reset`] dropped, so the set-up (a TCP connect, a
+    /// stdio server's start-up) is not charged to the next measured request. Failures are left
+    /// for that request to report.
+    pub async fn reconnect(&mut self) {
+        match self {
+            Conn::Http(c) => {
+                let _ = c.ready().await;
+            }
+            Conn::Stdio(c) => {
+                if c.proc.is_none() && c.start().await.is_err() {
+                    c.proc = None;
+                }
+            }
+        }
+    }
+
     /// Ends the session (HTTP DELETE) or the process (stdin closed, then killed).
     pub async fn close(self) {
         match self {
@@ -205,10 +223,17 @@ impl Conn {
 
 /// The era a target speaks, as a real client finds out: HTTP through the MCP client's probe
 /// (`server/discover`, falling back to `initialize`); stdio through the same on a process.
-pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Failure> {
+/// Each exchange is bounded by `--timeout` (`timeout`) when it is shorter than the set-up
+/// bound, so a server that never answers does not hold the run longer than asked.
+pub async fn negotiate(
+    target: &Target,
+    protocol: &Protocol,
+    timeout: Duration,
+) -> Result<Era, Failure> {
     if let Protocol::Fixed(era) = protocol {
         return Ok(era.clone());
     }
+    let setup = SETUP_TIMEOUT.min(timeout);
     match target {
         Target::Http(t) => {
             use crate::runtime::client::{ClientOptions, McpClient, Mode, Negotiated};
@@ -217,8 +242,8 @@ pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Fail
             let options = ClientOptions {
                 mode: Mode::Auto,
                 client_name: "lynx-bench".into(),
-                request_timeout: Some(SETUP_TIMEOUT),
-                discover_timeout: SETUP_TIMEOUT,
+                request_timeout: Some(setup),
+                discover_timeout: setup,
                 ..ClientOptions::default()
             };
             let client = McpClient::connect(url, options).await.map_err(|e| {
@@ -242,6 +267,7 @@ pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Fail
                 era: Era::Modern,
                 proc: None,
                 line: Vec::new(),
+                out: Vec::new(),
                 next_id: 1,
                 keep_stderr: true,
                 stderr_tail: Arc::default(),
@@ -252,14 +278,12 @@ pub async fn negotiate(target: &Target, protocol: &Protocol) -> Result<Era, Fail
                 "server/discover",
                 json!({ "_meta": work::modern_meta() }),
             );
-            let answer = tokio::time::timeout(SETUP_TIMEOUT, c.exchange(&body, 0))
+            let answer = tokio::time::timeout(setup, c.exchange(&body, 0))
                 .await
                 .map_err(|_| {
                     Failure::new(
                         ErrorKind::Timeout,
-                        format!(
-                            "the server did not answer `server/discover` within {SETUP_TIMEOUT:?}"
-                        ),
+                        format!("the server did not answer `server/discover` within {setup:?}"),
                     )
                 })??;
             let modern = answer["result"]["supportedVersions"]
@@ -285,6 +309,8 @@ pub struct HttpConn {
     session: Option<HeaderValue>,
     modern: bool,
     next_id: u64,
+    /// Reused for every event-stream answer, so its buffers are allocated once.
+    sse: SseParser,
 }
 
 impl HttpConn {
@@ -380,7 +406,8 @@ impl HttpConn {
         let content = content_of(resp.headers());
         let mut body = resp.into_body();
         if content == Content::Sse && (200..300).contains(&status) {
-            let mut parser = SseParser::default();
+            let parser = &mut self.sse;
+            parser.reset();
             let mut found: Option<Result<(), Failure>> = None;
             let mut on_event = |data: &[u8]| match classify::response(data, id, t.tool_call) {
                 Some(r) => {
@@ -642,7 +669,10 @@ pub struct StdioConn {
     argv: Arc<Vec<String>>,
     era: Era,
     proc: Option<Proc>,
+    /// The last line read; kept (not moved out) so its capacity serves the next one.
     line: Vec<u8>,
+    /// The line being written, `\n` included; reused for every request.
+    out: Vec<u8>,
     next_id: u64,
     /// Keep the end of the server's stderr (the probe and validation processes, where a server
     /// that fails to start says why); load workers discard it.
@@ -724,10 +754,30 @@ impl StdioConn {
         Failure::new(ErrorKind::Transport, message)
     }
 
-    /// Starts the process and runs the era's handshake.
+    /// Starts the process and runs the era's handshake; the modern era has none, so one
+    /// `server/discover` exchange waits until the server answers: its start-up must not land
+    /// in the first measured request.
     async fn start(&mut self) -> Result<(), Failure> {
         self.spawn()?;
         let Era::Legacy(version) = self.era.clone() else {
+            let id = self.next_id;
+            self.next_id += 1;
+            let body = work::message(
+                Some(id),
+                "server/discover",
+                json!({ "_meta": work::modern_meta() }),
+            );
+            // Any answer, even an error, says the server is reading its stdin.
+            tokio::time::timeout(SETUP_TIMEOUT, self.exchange(&body, id))
+                .await
+                .map_err(|_| {
+                    Failure::new(
+                        ErrorKind::Timeout,
+                        format!(
+                            "the `--stdio` server did not answer `server/discover` within {SETUP_TIMEOUT:?}"
+                        ),
+                    )
+                })??;
             return Ok(());
         };
         let id = self.next_id;
@@ -753,14 +803,20 @@ impl StdioConn {
         self.write(&note).await
     }
 
+    /// Writes one message as a line (set-up messages; requests build theirs in `out`).
     async fn write(&mut self, line: &[u8]) -> Result<(), Failure> {
+        self.out.clear();
+        self.out.extend_from_slice(line);
+        self.out.push(b'\n');
+        self.send_out().await
+    }
+
+    /// Writes `out`, a whole line, to the server's stdin.
+    async fn send_out(&mut self) -> Result<(), Failure> {
         let Some(p) = &mut self.proc else {
             return Err(Failure::new(ErrorKind::Transport, "no server process"));
         };
-        let mut buf = Vec::with_capacity(line.len() + 1);
-        buf.extend_from_slice(line);
-        buf.push(b'\n');
-        if p.stdin.write_all(&buf).await.is_err() {
+        if p.stdin.write_all(&self.out).await.is_err() {
             return Err(self.gone("stopped reading its stdin").await);
         }
         Ok(())
@@ -773,14 +829,15 @@ impl StdioConn {
         tool_call: bool,
     ) -> Result<Result<(), Failure>, Failure> {
         loop {
-            let line = self.read_line().await?;
-            if let Some(r) = classify::response(&line, id, tool_call) {
+            self.read_line().await?;
+            if let Some(r) = classify::response(&self.line, id, tool_call) {
                 return Ok(r);
             }
         }
     }
 
-    async fn read_line(&mut self) -> Result<Vec<u8>, Failure> {
+    /// Reads the next line into `line`.
+    async fn read_line(&mut self) -> Result<(), Failure> {
         let Some(p) = &mut self.proc else {
             return Err(Failure::new(ErrorKind::Transport, "no server process"));
         };
@@ -798,7 +855,7 @@ impl StdioConn {
                     format!("a line of more than {MAX_MESSAGE} bytes"),
                 ))
             }
-            Ok(_) => Ok(std::mem::take(&mut self.line)),
+            Ok(_) => Ok(()),
         }
     }
 
@@ -806,8 +863,8 @@ impl StdioConn {
     async fn exchange(&mut self, body: &[u8], id: u64) -> Result<Value, Failure> {
         self.write(body).await?;
         loop {
-            let line = self.read_line().await?;
-            if let Ok(v) = serde_json::from_slice::<Value>(&line)
+            self.read_line().await?;
+            if let Ok(v) = serde_json::from_slice::<Value>(&self.line)
                 && v.get("id").and_then(Value::as_u64) == Some(id)
             {
                 return Ok(v);
@@ -824,12 +881,10 @@ impl StdioConn {
         }
         let id = self.next_id;
         self.next_id += 1;
-        let mut buf = std::mem::take(&mut self.line);
-        buf.clear();
-        t.write(&mut buf, id);
-        let written = self.write(&buf).await;
-        self.line = buf;
-        if let Err(f) = written {
+        self.out.clear();
+        t.write(&mut self.out, id);
+        self.out.push(b'\n');
+        if let Err(f) = self.send_out().await {
             return (Err(f), None);
         }
         match self.read_answer(id, t.tool_call).await {

@@ -53,6 +53,23 @@ impl Call {
     }
 }
 
+/// Why `method` cannot be benched (the caller names the flag or mix entry), shared by
+/// `--method` and `--mix` so both accept the same methods. `tools/call` is checked by each,
+/// since each says differently how to name the tool.
+pub fn check_method(method: &str) -> Result<(), String> {
+    if method.is_empty() || method == "initialize" {
+        return Err(format!("`{method}` cannot be benched; try `tools/list`"));
+    }
+    // The modern era sends the method in the `Mcp-Method` header.
+    if method.trim() != method || HeaderValue::from_str(method).is_err() {
+        return Err(format!(
+            "`{}` is not a usable method name (it goes in the `Mcp-Method` header): use printable characters, like `tools/list`",
+            method.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
 /// The most requests kinds a mix may have, and the largest total weight.
 const MAX_MIX: usize = 1000;
 const MAX_TOTAL_WEIGHT: u64 = 100_000;
@@ -111,10 +128,13 @@ pub fn parse_mix(display: &str, text: &str) -> Result<Vec<Call>, String> {
                     "name the tool with `tool: NAME` instead of `method: tools/call`",
                 ));
             }
-            (None, Some(Value::String(method))) => Call {
-                args,
-                ..Call::method(&method)
-            },
+            (None, Some(Value::String(method))) => {
+                check_method(&method).map_err(|why| bad(i, &format!("`method`: {why}")))?;
+                Call {
+                    args,
+                    ..Call::method(&method)
+                }
+            }
             (Some(_), Some(_)) => return Err(bad(i, "give `tool` or `method`, not both")),
             (None, None) => return Err(bad(i, "missing `tool: NAME` (or `method: METHOD`)")),
             _ => return Err(bad(i, "`tool` and `method` must be strings")),
@@ -355,6 +375,15 @@ mod tests {
             ("- { weight: 2 }", "missing `tool"),
             ("- { tool: x, wieght: 2 }", "unknown key `wieght`"),
             ("- { method: tools/call }", "name the tool"),
+            (
+                "- { method: '' }",
+                "entry 1: `method`: `` cannot be benched",
+            ),
+            (
+                "- { tool: x }\n- { method: initialize }",
+                "`--mix mix.yaml`: entry 2: `method`: `initialize` cannot be benched",
+            ),
+            ("- { method: \"a\\nb\" }", "not a usable method name"),
             ("- [unclosed", "mix.yaml`:"),
         ] {
             let e = parse_mix("mix.yaml", text).unwrap_err();

@@ -79,12 +79,11 @@ fn resolve(args: &BenchArgs) -> anyhow::Result<Plan> {
                     "`--method tools/call`: use `--tool NAME --args JSON` to call a tool",
                 ));
             }
-            "initialize" | "" => {
-                return Err(usage(format!(
-                    "`--method {method}` cannot be benched; try `--method tools/list`"
-                )));
+            _ => {
+                work::check_method(&method)
+                    .map_err(|why| usage(format!("`--method {method}`: {why}")))?;
+                vec![Call::method(&method)]
             }
-            _ => vec![Call::method(&method)],
         }
     };
     if let Some(&bad) = args
@@ -145,6 +144,9 @@ fn resolve(args: &BenchArgs) -> anyhow::Result<Plan> {
             b.text
         )));
     }
+    if let Some(path) = &args.save_baseline {
+        writable(path).map_err(usage)?;
+    }
     let baseline = match &args.compare {
         None => None,
         Some(path) => {
@@ -170,6 +172,44 @@ fn resolve(args: &BenchArgs) -> anyhow::Result<Plan> {
         budgets,
         baseline,
     })
+}
+
+/// Whether `--save-baseline PATH` can be written, checked before any load is sent so a run
+/// is not thrown away at the end. Creates nothing: the file is only written after the report.
+fn writable(path: &std::path::Path) -> Result<(), String> {
+    let flag = format!("`--save-baseline {}`", path.display());
+    if path.is_dir() {
+        return Err(format!(
+            "{flag} is a directory: name a file, e.g. bench.json"
+        ));
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    match std::fs::metadata(parent) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(format!(
+                "{flag}: `{}` is not a directory; name a file in an existing directory",
+                parent.display()
+            ));
+        }
+        Err(e) => {
+            return Err(format!(
+                "{flag}: cannot use directory `{}`: {e}; create it first",
+                parent.display()
+            ));
+        }
+    }
+    if let Ok(m) = std::fs::metadata(path)
+        && m.permissions().readonly()
+    {
+        return Err(format!(
+            "{flag} is read-only: make it writable or name another file"
+        ));
+    }
+    Ok(())
 }
 
 pub fn run(args: &BenchArgs, config: Option<PathBuf>) -> anyhow::Result<Outcome> {
@@ -220,7 +260,7 @@ async fn bench(
             )
         }
     };
-    let era = match target::negotiate(&target, &plan.protocol).await {
+    let era = match target::negotiate(&target, &plan.protocol, plan.timeout).await {
         Ok(era) => era,
         Err(f) => {
             let help = match target {
@@ -245,6 +285,9 @@ async fn bench(
         let hint = match e.failure.kind {
             crate::bench::stats::ErrorKind::Rpc(-32602) => {
                 "\nhelp: check the tool name (`lynx tool:list --server URL`) and `--args`"
+            }
+            crate::bench::stats::ErrorKind::Rpc(-32601) => {
+                "\nhelp: the server does not know that method; check `--method` (or the mix file's `method:`) and `--protocol`"
             }
             crate::bench::stats::ErrorKind::Tool => {
                 "\nhelp: the tool ran and reported an error; check `--args`"
@@ -323,12 +366,6 @@ async fn bench(
         let base = plan.baseline.as_ref().map(|r| r.levels.as_slice());
         budget::check(b, &report.levels, base)
     });
-    if let Some(path) = &args.save_baseline {
-        let text = serde_json::to_string_pretty(&report)? + "\n";
-        std::fs::write(path, text).map_err(|e| {
-            anyhow::anyhow!("`--save-baseline {}`: cannot write it: {e}", path.display())
-        })?;
-    }
     let text = match args.format {
         DataFormat::Json => render::json(&JsonOut {
             report: &report,
@@ -344,8 +381,16 @@ async fn bench(
             },
         ),
     };
+    // The report first: a baseline that cannot be written must not cost the run's results.
     super::print(&text)?;
     if let Some(path) = &args.save_baseline {
+        let text = serde_json::to_string_pretty(&report)? + "\n";
+        std::fs::write(path, text).map_err(|e| {
+            anyhow::anyhow!(
+                "`--save-baseline {}`: cannot write it: {e}; the report above is complete, run again with a writable path to save it",
+                path.display()
+            )
+        })?;
         let _ = writeln!(
             std::io::stderr(),
             "baseline saved to `{}` (use it with `--compare`)",

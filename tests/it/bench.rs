@@ -27,7 +27,7 @@ type Seen = Arc<Mutex<BTreeMap<String, u64>>>;
 /// A stateless modern-era server whose tools fail on purpose — after their first call, so
 /// the validation call passes: `ok`, `sse` (answers on an event stream, after a
 /// notification), `tool_error` (`isError: true`), `rpc_error` (-32001), `http_503`, `slow`
-/// (2 s), `wrong_id` (answers another id), `hang` (3 s).
+/// (2 s), `wrong_id` (answers another id), `hang` (3 s), `ten_ms` (10 ms).
 async fn purpose(State(seen): State<Seen>, body: Bytes) -> Response {
     let Ok(req) = serde_json::from_slice::<Value>(&body) else {
         return (StatusCode::BAD_REQUEST, "not JSON").into_response();
@@ -67,6 +67,10 @@ async fn purpose(State(seen): State<Seen>, body: Bytes) -> Response {
         }
         "hang" => {
             tokio::time::sleep(Duration::from_secs(3)).await;
+            json_response(ok)
+        }
+        "ten_ms" => {
+            tokio::time::sleep(Duration::from_millis(10)).await;
             json_response(ok)
         }
         "wrong_id" => json_response(json!({
@@ -292,6 +296,95 @@ fn in_flight_requests_at_the_deadline_are_aborts_not_errors() {
 }
 
 #[test]
+fn answers_after_the_deadline_are_aborts_not_successes() {
+    // Enough workers that the generator is busy when the deadline passes: the answers that
+    // resolve before the deadline's timer is polled are late, and must not count.
+    let (url, _) = purpose_server();
+    let c = 1000;
+    let out = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ten_ms",
+        "-d",
+        "1s",
+        "-c",
+        &c.to_string(),
+        "--timeout",
+        "20s",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let level = &json_out(&out)["levels"][0];
+    // In a closed loop every worker has a request in flight at the deadline, bar the few
+    // that are between an in-window answer and their next send.
+    let aborted = level["aborted"].as_u64().unwrap();
+    assert!(aborted * 100 >= c * 95, "{aborted} of {c} aborted: {level}");
+    assert_eq!(level["errors"], 0, "{level}");
+}
+
+#[test]
+fn a_baseline_that_cannot_be_written_keeps_the_report() {
+    // /dev/full passes the up-front check but refuses the write: the report is printed first.
+    let (url, _) = purpose_server();
+    let out = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ok",
+        "-n",
+        "5",
+        "--format",
+        "json",
+        "--save-baseline",
+        "/dev/full",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("`--save-baseline /dev/full`: cannot write it"),
+        "{err}"
+    );
+    assert_eq!(json_out(&out)["levels"][0]["successes"], 5);
+}
+
+#[test]
+fn the_protocol_probe_is_bounded_by_timeout() {
+    // A server that accepts and never answers: the era probe gives up after --timeout, not
+    // after its own 10 s set-up bound.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(16) {
+            held.push(stream);
+        }
+    });
+    let started = std::time::Instant::now();
+    let out = bench(&[
+        "--url",
+        &format!("http://{addr}/mcp"),
+        "--tool",
+        "x",
+        "-n",
+        "1",
+        "--timeout",
+        "1s",
+    ]);
+    let took = started.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot bench"), "{err}");
+    assert!(took < Duration::from_secs(5), "took {took:?}: {err}");
+}
+
+#[test]
 fn json_output_has_the_documented_shape() {
     let (url, _) = purpose_server();
     let out = bench(&[
@@ -395,6 +488,34 @@ fn fail_if_exits_1_only_when_a_budget_is_broken() {
 }
 
 #[test]
+fn budgets_do_not_pass_against_a_failing_server() {
+    // Every measured call fails: latencies read 0 and `rps` counts the errors, so neither may
+    // let the gate pass.
+    for budget in ["p99>50ms", "ok_rps<1"] {
+        // A fresh server each time: its first call (the validation call) succeeds.
+        let (url, _) = purpose_server();
+        let out = bench(&[
+            "--url",
+            &url,
+            "--tool",
+            "http_503",
+            "-n",
+            "20",
+            "-c",
+            "1",
+            "--fail-if",
+            budget,
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{budget}: {text}");
+        assert!(
+            text.contains(&format!("budget broken (c=1): {budget}")),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn compare_reports_the_change_per_metric() {
     let (url, _) = purpose_server();
     let p = TempProject::new(&[]);
@@ -473,7 +594,28 @@ fn compare_reports_the_change_per_metric() {
     ]);
     assert!(
         String::from_utf8_lossy(&other.stdout)
-            .contains("note: the baseline has no level with concurrency 3")
+            .contains("note: the baseline has no closed-loop level with concurrency 3")
+    );
+    // A relative budget with nothing to compare with is not judged, and the gate fails.
+    let vacuous = bench(&[
+        "--url",
+        &url,
+        "--tool",
+        "ok",
+        "-n",
+        "10",
+        "-c",
+        "3",
+        "--compare",
+        base,
+        "--fail-if",
+        "p50>+100000%",
+    ]);
+    let text = String::from_utf8_lossy(&vacuous.stdout);
+    assert_eq!(vacuous.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("not judged: the baseline has no closed-loop level with c=3"),
+        "{text}"
     );
     // Relative budgets judge the change against the baseline.
     let met = bench(&[
@@ -556,6 +698,18 @@ fn open_loop_holds_the_asked_rate() {
     assert!((sent - 200.0).abs() <= 10.0, "sent {sent} req/s");
     assert!((rps - 200.0).abs() <= 10.0, "answered {rps} req/s");
     assert_eq!(level["errors"], 0);
+    // With -n, the window spans the n/R seconds the requests were scheduled over, not just
+    // up to the last answer (10 requests at 20/s: the last leaves at 0.45 s).
+    let out = bench(&[
+        "--url", &url, "--tool", "ok", "--rate", "20", "-n", "10", "-c", "2", "--format", "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let level = &json_out(&out)["levels"][0];
+    assert_eq!(level["successes"], 10, "{level}");
+    let rps = level["rps"].as_f64().unwrap();
+    let sent = level["open_loop"]["sent_rate"].as_f64().unwrap();
+    assert!(rps <= 20.0 + 1e-9 && rps > 18.0, "{level}");
+    assert!(sent <= 20.0 + 1e-9, "{level}");
 }
 
 #[test]
@@ -664,6 +818,69 @@ fn stdio_servers_are_spawned_per_worker_in_either_era() {
     ]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot start `--stdio` server"));
+    // A server that fails at start-up says why, in either era (a fixed one skips the probe,
+    // so the validation call is the first to start it).
+    for protocol in ["2026-07-28", "2025-11-25"] {
+        let boom = bench(&[
+            "--stdio",
+            "sh -c 'echo boom >&2; exit 3'",
+            "--protocol",
+            protocol,
+            "--tool",
+            "x",
+            "-n",
+            "1",
+        ]);
+        let err = String::from_utf8_lossy(&boom.stderr);
+        assert_eq!(boom.status.code(), Some(1), "{err}");
+        assert!(err.contains("boom"), "{protocol}: {err}");
+    }
+}
+
+#[test]
+fn a_stdio_servers_start_up_is_not_measured() {
+    // The server takes 300 ms to start; neither its start-up nor a restart after the warm-up
+    // may land in a measured request.
+    let p = project();
+    let cmd = format!(
+        "sh -c \"sleep 0.3; exec '{}' serve --stdio\"",
+        env!("CARGO_BIN_EXE_lynx")
+    );
+    for warmup in ["0s", "500ms"] {
+        let out = p
+            .lynx(&[
+                "bench",
+                "--stdio",
+                &cmd,
+                "--tool",
+                "demo.domain.echo.run",
+                "--warmup",
+                warmup,
+                "-n",
+                "20",
+                "-c",
+                "2",
+                "--format",
+                "json",
+            ])
+            .env("LYNX_LOG", "error")
+            .timeout(Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let level = &json_out(&out)["levels"][0];
+        assert_eq!(level["successes"], 20, "{level}");
+        let max = level["latency"]["max_ms"].as_f64().unwrap();
+        assert!(
+            max < 150.0,
+            "warm-up {warmup}: max latency {max} ms: {level}"
+        );
+    }
 }
 
 #[test]
@@ -721,6 +938,18 @@ fn a_failing_validation_call_sends_no_load_and_exits_1() {
     );
     assert!(err.contains("JSON-RPC error -32602"), "{err}");
     assert!(out.stdout.is_empty());
+    let out = p
+        .lynx(&["bench", "--embedded", "--method", "nope/list", "-n", "5"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("JSON-RPC error -32601"), "{err}");
+    assert!(
+        err.contains("help: the server does not know that method"),
+        "{err}"
+    );
     let closed = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().to_string()
@@ -791,7 +1020,22 @@ fn usage_mistakes_exit_2_naming_the_flag() {
             vec!["--url", "http://127.0.0.1:1/mcp", "--method", "tools/call"],
             "--tool NAME",
         ),
+        (
+            vec!["--url", "http://127.0.0.1:1/mcp", "--method", "initialize"],
+            "`--method initialize`: `initialize` cannot be benched",
+        ),
         (vec!["--url", "ftp://x/", "--tool", "x"], "http://"),
+        (
+            vec![
+                "--url",
+                "http://127.0.0.1:1/mcp",
+                "--tool",
+                "x",
+                "--save-baseline",
+                "/nonexistent-dir/base.json",
+            ],
+            "`--save-baseline /nonexistent-dir/base.json`: cannot use directory",
+        ),
         (vec!["--tool", "x"], "--url"),
         (vec!["--url", "http://127.0.0.1:1/mcp"], "--tool"),
     ] {
