@@ -3,7 +3,7 @@
 //! `lynx serve`'s own HTTP router (legacy sessions), a `lynx serve --stdio` child, and
 //! `--embedded`. Every run is bounded by `-n` or a short `-d`.
 
-use crate::support::{TempProject, http_state, lynx};
+use crate::support::{TempProject, http_state, lynx, spawn_stub};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -86,30 +86,12 @@ async fn purpose(State(seen): State<Seen>, body: Bytes) -> Response {
     }
 }
 
-/// Serves `router` on 127.0.0.1:0 from a thread of its own; returns `host:port`.
-fn serve(router: Router) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap().to_string()).unwrap();
-            axum::serve(listener, router).await.unwrap();
-        });
-    });
-    rx.recv_timeout(Duration::from_secs(10)).unwrap()
-}
-
 fn purpose_server() -> (String, Seen) {
     let seen: Seen = Arc::default();
     let router = Router::new()
         .route("/mcp", post(purpose))
         .with_state(seen.clone());
-    (format!("http://{}/mcp", serve(router)), seen)
+    (format!("http://{}/mcp", spawn_stub(router).0), seen)
 }
 
 fn json_out(out: &std::process::Output) -> Value {
@@ -1197,7 +1179,7 @@ fn auto_falls_back_to_the_handshake_and_deletes_every_session() {
     let router = Router::new()
         .route("/mcp", post(legacy_only).delete(legacy_only))
         .with_state(sessions.clone());
-    let url = format!("http://{}/mcp", serve(router));
+    let url = format!("http://{}/mcp", spawn_stub(router).0);
     let out = bench(&[
         "--url", &url, "--tool", "echo", "-n", "30", "-c", "3", "--format", "json",
     ]);

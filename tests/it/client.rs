@@ -2,7 +2,7 @@
 //! `lynx serve` (modern era) and a legacy-only stub (the handshake fallback), its failure
 //! messages and exit codes; and the `http` handler against a local stub server.
 
-use crate::support::TempProject;
+use crate::support::{TempProject, spawn_stub};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -32,32 +32,6 @@ fn project() -> TempProject {
 }
 
 use crate::support::ServeChild;
-
-/// Serves `router` on 127.0.0.1:0 from a thread of its own (so the blocking CLI runs can
-/// talk to it); returns the address and a count of accepted connections.
-fn spawn_stub(router: Router) -> (String, Arc<AtomicUsize>) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = connections.clone();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap().to_string()).unwrap();
-            use axum::serve::ListenerExt;
-            let listener = listener.tap_io(move |_| {
-                counter.fetch_add(1, Ordering::SeqCst);
-            });
-            axum::serve(listener, router).await.unwrap();
-        });
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
-    (addr, connections)
-}
 
 /// An address nothing listens on.
 fn closed_port() -> String {

@@ -170,3 +170,31 @@ impl Drop for ServeChild {
         let _ = self.child.wait();
     }
 }
+
+/// Serves `router` on 127.0.0.1:0 from a thread of its own (so the blocking CLI runs can
+/// talk to it); returns the address and a count of accepted connections.
+pub fn spawn_stub(
+    router: axum::Router,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = connections.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap().to_string()).unwrap();
+            use axum::serve::ListenerExt;
+            let listener = listener.tap_io(move |_| {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            });
+            axum::serve(listener, router).await.unwrap();
+        });
+    });
+    let addr = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    (addr, connections)
+}
